@@ -1,0 +1,16 @@
+.PHONY: run test setup lint
+
+## make run: install what is missing, start PostgreSQL if needed, migrate, load demo data,
+## and serve the portal with its worker and scheduler on http://127.0.0.1:$${PORT:-8000}.
+run:
+	bash scripts/run.sh
+
+## make test: the same set-up, then the whole test suite (ARGS="-k invitation" to narrow).
+test:
+	bash scripts/test.sh $(ARGS)
+
+setup:
+	bash scripts/setup.sh
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,0 +1,71 @@
+"""The four roles of the portal, as groups of permissions.
+
+A role is a Django group; what it may do is the permissions listed here. Migrations call
+`sync_role_groups` so that the groups in the database always match this table.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FOCAL_POINT = "focal_point", _("Focal point")
+    REVIEWER = "secretariat_reviewer", _("Secretariat reviewer")
+    ADMIN = "secretariat_admin", _("Secretariat admin")
+    BOARD = "board_member", _("Executive Board member")
+
+
+SECRETARIAT_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+_MUNICIPALITIES = [
+    "countries.view_municipality",
+    "countries.add_municipality",
+    "countries.change_municipality",
+    "countries.delete_municipality",
+]
+_READ_ALL_COUNTRIES = [
+    "countries.view_country",
+    "countries.view_all_countries",
+    "countries.view_focalpoint",
+]
+_REVIEWER = [
+    "accounts.use_secretariat",
+    *_READ_ALL_COUNTRIES,
+    *_MUNICIPALITIES,
+    "countries.change_country_status",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.FOCAL_POINT: ["countries.view_country", "countries.view_focalpoint", *_MUNICIPALITIES],
+    Role.REVIEWER: _REVIEWER,
+    Role.ADMIN: [
+        *_REVIEWER,
+        "accounts.administer_portal",
+        "countries.add_country",
+        "countries.change_country",
+        "countries.add_focalpoint",
+        "countries.change_focalpoint",
+    ],
+    Role.BOARD: ["accounts.read_board_documents", *_READ_ALL_COUNTRIES],
+}
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=apps)
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = [tuple(name.split(".", 1)) for name in names]
+        perms = [
+            p
+            for p in Permission.objects.select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(perms)

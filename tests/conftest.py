@@ -1,0 +1,71 @@
+import pytest
+from django.test import Client
+
+from accounts.roles import Role
+from config.celery import app as celery_app
+from countries.models import Country
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks(settings):
+    """Tasks run in-process unless a test starts a real worker (see test_celery_worker.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = settings.STORAGES | {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        }
+    }
+
+
+@pytest.fixture
+def kenya(db) -> Country:  # country A
+    return Country.objects.get(iso3="KEN")
+
+
+@pytest.fixture
+def colombia(db) -> Country:  # country B
+    return Country.objects.get(iso3="COL")
+
+
+@pytest.fixture
+def focal_point(kenya):  # focal point of Kenya (country A)
+    return factories.make_focal_point(kenya, email="focal.ke@example.org", name="Wanjiru Kamau")
+
+
+@pytest.fixture
+def other_focal_point(colombia):  # focal point of Colombia (country B)
+    return factories.make_focal_point(colombia, email="focal.co@example.org", name="Ana Gómez")
+
+
+@pytest.fixture
+def reviewer(db):  # secretariat reviewer, enrolled in two-factor authentication
+    return factories.make_user(Role.REVIEWER, email="reviewer@unhabitat.example", name="Rev Iewer")
+
+
+@pytest.fixture
+def secretariat_admin(db):  # secretariat admin, enrolled in two-factor authentication
+    return factories.make_user(Role.ADMIN, email="admin@unhabitat.example", name="Ad Min")
+
+
+@pytest.fixture
+def board_member(db):  # Executive Board delegate
+    return factories.make_user(Role.BOARD, email="board@example.org", name="Board Delegate")
+
+
+@pytest.fixture
+def anonymous() -> Client:  # nobody signed in
+    return Client()
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
