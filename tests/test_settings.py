@@ -1,0 +1,60 @@
+"""Production settings: safe defaults and a clean `check --deploy`."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "portal.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_HOST": "smtp.example.org",
+    "SITE_URL": "https://portal.example.org",
+}
+
+
+def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k != "DEBUG" and k != "SECRET_KEY"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_zero_warnings_under_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_debug_there_is_no_default_secret_key():
+    result = manage("check", env={k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                    env=PRODUCTION_ENV)  # fmt: skip
+    assert result.stdout.strip().endswith("False")
+
+
+def test_every_page_carries_a_nonce_based_csp(anonymous, focal_point, db):
+    from tests.conftest import client_for
+
+    for client, url in [(anonymous, "/accounts/login/"), (client_for(focal_point), "/")]:
+        response = client.get(url)
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self' 'nonce-" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
