@@ -83,6 +83,13 @@ def test_focal_point_adds_a_municipality_to_their_network(live_server, page: Pag
     expect(network).to_contain_text("1 municipality of the target of 10.")
     row = network.get_by_role("row").filter(has_text="Kisumu")
     expect(row.get_by_role("cell")).to_have_text(
-        ["Kisumu", "Kisumu County", "610000", "March 1, 2025", "Yes", re.compile(r"Edit Kisumu\s+Remove Kisumu")]
+        [
+            "Kisumu",
+            "Kisumu County",
+            "610000",
+            "March 1, 2025",
+            "Yes",
+            re.compile(r"Edit Kisumu\s+Remove Kisumu"),
+        ]
     )
     assert_no_axe_violations(page)
