@@ -1,4 +1,4 @@
-.PHONY: run test setup lint
+.PHONY: run test setup lint manage
 
 ## make run: install what is missing, start PostgreSQL if needed, migrate, load demo data,
 ## and serve the portal with its worker and scheduler on http://127.0.0.1:$${PORT:-8000}.
@@ -14,3 +14,7 @@ setup:
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+## make manage ARGS="totp_code admin@example.org": a manage.py command on the portal's database.
+manage:
+	bash scripts/manage.sh $(ARGS)

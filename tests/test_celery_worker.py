@@ -42,7 +42,9 @@ def worker(tmp_path):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_invitation_is_sent_by_a_worker_process_through_the_broker(secretariat_admin, kenya, worker):
+def test_invitation_is_sent_by_a_worker_process_through_the_broker(
+    secretariat_admin, kenya, worker
+):
     started = time.time()
     response = client_for(secretariat_admin).post(
         "/countries/KEN/focal-points/add/",

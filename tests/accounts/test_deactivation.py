@@ -24,7 +24,9 @@ def test_deactivated_focal_point_cannot_sign_in_again(focal_point, secretariat_a
     client_for(secretariat_admin).post(f"/countries/KEN/focal-points/{designation.pk}/deactivate/")
     from tests.factories import PASSWORD
 
-    response = anonymous.post("/accounts/login/", {"login": focal_point.email, "password": PASSWORD})
+    response = anonymous.post(
+        "/accounts/login/", {"login": focal_point.email, "password": PASSWORD}
+    )
     assert "_auth_user_id" not in anonymous.session
     assert response.status_code in (200, 302)
     assert anonymous.get("/").status_code == 302

@@ -1,7 +1,7 @@
 """Secretariat accounts use TOTP two-factor authentication, with recovery codes."""
 
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.test import Client
 
 from accounts.roles import Role

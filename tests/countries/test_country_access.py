@@ -28,14 +28,14 @@ def test_focal_point_gets_404_on_another_countrys_municipality(focal_point, colo
     assert client.get(f"/countries/COL/municipalities/{municipality.pk}/edit/").status_code == 404
     # Reached through their own country, the other country's object is still not found.
     assert client.get(f"/countries/KEN/municipalities/{municipality.pk}/edit/").status_code == 404
-    assert client.post(f"/countries/KEN/municipalities/{municipality.pk}/delete/").status_code == 404
+    assert (
+        client.post(f"/countries/KEN/municipalities/{municipality.pk}/delete/").status_code == 404
+    )
     assert colombia.municipalities.filter(pk=municipality.pk).exists()
 
 
 def test_focal_point_may_not_change_their_countrys_status(focal_point, kenya):
-    response = client_for(focal_point).post(
-        "/countries/KEN/status/", {"engagement": "reporting"}
-    )
+    response = client_for(focal_point).post("/countries/KEN/status/", {"engagement": "reporting"})
     assert response.status_code == 403
     kenya.refresh_from_db()
     assert kenya.engagement == "not_engaged"

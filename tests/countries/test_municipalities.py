@@ -68,7 +68,7 @@ def test_focal_point_edits_and_removes_a_municipality(focal_point, kenya):
 
 
 def test_hostile_text_is_stored_and_shown_escaped(focal_point, kenya):
-    payload = '<script>alert(1)</script>\u202e'
+    payload = "<script>alert(1)</script>\u202e"
     client_for(focal_point).post(
         "/countries/KEN/municipalities/add/", {"name": payload, "province": "x"}
     )

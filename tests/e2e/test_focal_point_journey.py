@@ -12,7 +12,7 @@ from tests.e2e.conftest import assert_no_axe_violations
 def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.browser
@@ -22,7 +22,7 @@ def test_focal_point_adds_a_municipality_to_their_network(live_server, page: Pag
 
     # The real sign-in form.
     page.goto(f"{live_server.url}/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_no_axe_violations(page)
     sign_in(page, "focal.ke@example.org", factories.PASSWORD)
 

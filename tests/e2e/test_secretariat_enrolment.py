@@ -17,7 +17,7 @@ MUST_ENROL = "Secretariat accounts must use two-factor authentication. Set it up
 def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def paths_through(response: Response) -> list[str]:
@@ -39,7 +39,7 @@ def test_new_reviewer_enrols_in_two_factor_before_seeing_any_country(live_server
     # Signing in leads through the home page to the activation page, which first asks the
     # reviewer to confirm their password (allauth's reauthentication for MFA changes).
     page.goto(f"{live_server.url}/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_no_axe_violations(page)
     with page.expect_response(re.compile("/accounts/reauthenticate/")) as signed_in:
         sign_in(page, "new.reviewer@unhabitat.example", factories.PASSWORD)
@@ -102,7 +102,7 @@ def test_new_reviewer_enrols_in_two_factor_before_seeing_any_country(live_server
     expect(page.get_by_text("Please enter an authenticator code")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill(factories.totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Nia Reviewer")
