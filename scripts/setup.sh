@@ -43,7 +43,9 @@ stamp=var/.requirements.sha
 wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "==> Installing Python packages"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  # (sed drops pip's notes about package index folders this machine does not have)
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+    | sed '/^WARNING: Location .* is ignored/d'
   echo "$wanted" > "$stamp"
 fi
 

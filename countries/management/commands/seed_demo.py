@@ -73,5 +73,5 @@ class Command(BaseCommand):
             secret, codes = demo.ensure_two_factor(user)
             self.stdout.write(f"  {email:<28} {role.label}")
             self.stdout.write(f"      authenticator app secret: {secret}")
-            self.stdout.write(f"      current code:   python manage.py totp_code {email}")
+            self.stdout.write(f'      current code:   make manage ARGS="totp_code {email}"')
             self.stdout.write(f"      recovery codes (each works once): {' '.join(codes)}")
