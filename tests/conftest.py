@@ -1,8 +1,10 @@
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
-from accounts.roles import Role
+from accounts.roles import Role, sync_role_groups
 from config.celery import app as celery_app
+from countries.member_states import load_member_states
 from countries.models import Country
 from tests import factories
 
@@ -23,6 +25,17 @@ def _private_storage(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         }
     }
+
+
+@pytest.fixture
+def base_data(transactional_db) -> None:
+    """What the data migrations create (member states, role groups), for transactional tests.
+
+    A transactional test (live server, real worker) ends by emptying every table, so each one
+    puts these rows back first instead of relying on what an earlier test left.
+    """
+    load_member_states(Country)
+    sync_role_groups(django_apps)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from config.celery import app as celery_app
 from tests.conftest import client_for
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """DATABASE_URL, pointed at the database pytest-django created for this run."""
     parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
     return urllib.parse.urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
@@ -27,7 +27,7 @@ def worker(tmp_path):
     celery_app.conf.task_always_eager = False
     queue = celery_app.conf.task_default_queue
     log = (tmp_path / "worker.log").open("w")
-    env = os.environ | {"DATABASE_URL": test_database_url(), "CELERY_QUEUE": queue}
+    env = os.environ | {"DATABASE_URL": worker_database_url(), "CELERY_QUEUE": queue}
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
          "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
@@ -41,9 +41,9 @@ def worker(tmp_path):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_invitation_is_sent_by_a_worker_process_through_the_broker(
-    secretariat_admin, kenya, worker
+    base_data, secretariat_admin, kenya, worker
 ):
     started = time.time()
     response = client_for(secretariat_admin).post(

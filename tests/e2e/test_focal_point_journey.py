@@ -16,8 +16,10 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_focal_point_adds_a_municipality_to_their_network(live_server, page: Page, kenya):
+@pytest.mark.django_db(transaction=True)
+def test_focal_point_adds_a_municipality_to_their_network(
+    base_data, live_server, page: Page, kenya
+):
     factories.make_focal_point(kenya, email="focal.ke@example.org", name="Wanjiru Kamau")
 
     # The real sign-in form.

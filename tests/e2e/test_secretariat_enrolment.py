@@ -30,8 +30,10 @@ def paths_through(response: Response) -> list[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_new_reviewer_enrols_in_two_factor_before_seeing_any_country(live_server, page: Page):
+@pytest.mark.django_db(transaction=True)
+def test_new_reviewer_enrols_in_two_factor_before_seeing_any_country(
+    base_data, live_server, page: Page
+):
     factories.make_user(
         Role.REVIEWER, email="new.reviewer@unhabitat.example", name="Nia Reviewer", two_factor=False
     )
