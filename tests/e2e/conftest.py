@@ -1,9 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright, checked with axe-core.
 
 The browser is launched once per session; each test gets a fresh context (its own cookies,
-locale en-US). Tests use pytest-django's `live_server`, are marked `@pytest.mark.django_db(transaction=True)`
-and request the `base_data` fixture (member states and role groups, which a transactional
-test's flush removes).
+locale en-US). Tests use pytest-django's `live_server`, are marked
+`@pytest.mark.django_db(transaction=True)` and request the `base_data` fixture (member states
+and role groups, which a transactional test's flush removes).
 
 Every page handed to `assert_no_axe_violations` is also saved as a screenshot under
 test-artifacts/ (gitignored), named after the test.
