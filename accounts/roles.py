@@ -28,15 +28,22 @@ _READ_ALL_COUNTRIES = [
     "countries.view_all_countries",
     "countries.view_focalpoint",
 ]
+_READ_ALL_CYCLES = ["indicators.view_reviewcycle", "indicators.view_all_cycles"]
 _REVIEWER = [
     "accounts.use_secretariat",
+    *_READ_ALL_CYCLES,
     *_READ_ALL_COUNTRIES,
     *_MUNICIPALITIES,
     "countries.change_country_status",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FOCAL_POINT: ["countries.view_country", "countries.view_focalpoint", *_MUNICIPALITIES],
+    Role.FOCAL_POINT: [
+        "countries.view_country",
+        "countries.view_focalpoint",
+        *_MUNICIPALITIES,
+        "indicators.view_reviewcycle",
+    ],
     Role.REVIEWER: _REVIEWER,
     Role.ADMIN: [
         *_REVIEWER,
@@ -45,8 +52,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countries.change_country",
         "countries.add_focalpoint",
         "countries.change_focalpoint",
+        "indicators.add_reviewcycle",
+        "indicators.change_reviewcycle",
+        "indicators.change_matrix",
     ],
-    Role.BOARD: ["accounts.read_board_documents", *_READ_ALL_COUNTRIES],
+    Role.BOARD: ["accounts.read_board_documents", *_READ_ALL_COUNTRIES, *_READ_ALL_CYCLES],
 }
 
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("countries/", include("countries.urls")),
+    path("cycles/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]
