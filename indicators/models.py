@@ -57,8 +57,11 @@ class ReviewCycle(models.Model):
 
     @property
     def matrix(self) -> "Matrix":
-        """The matrix in force: the newest version (every cycle has one from its creation)."""
-        return self.matrices.order_by("-version").first()
+        """The matrix in force: in planning the draft, afterwards the newest frozen version."""
+        versions = self.matrices.order_by("-version")
+        if self.status != CycleStatus.PLANNING:
+            versions = versions.filter(frozen_at__isnull=False)
+        return versions.first()
 
 
 class Matrix(models.Model):
