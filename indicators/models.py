@@ -206,3 +206,6 @@ class CycleEvent(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.from_status} → {self.to_status}"
