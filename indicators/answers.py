@@ -31,6 +31,7 @@ SEXES = (
 
 _PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?[0-9]+,[0-9]+$")
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+$")
 
 
 @cache
@@ -43,7 +44,15 @@ def currencies() -> dict[str, str]:
 
 
 def _number(text: str) -> Decimal:
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    # Spaces that group digits (plain, no-break, thin, narrow no-break); not tabs or newlines.
+    text = re.sub("[ \u00a0\u2000-\u200a\u202f\u205f\u3000]", "", text.strip())
+    if _THOUSANDS.match(text):
+        raise ValidationError(
+            _("Write the number without commas: %(whole)s, or %(decimal)s if the comma marks "
+              "decimals.")
+            % {"whole": text.replace(",", ""), "decimal": text.replace(",", ".", 1)},
+            code="thousands",
+        )  # fmt: skip
     if _DECIMAL_COMMA.match(text):
         raise ValidationError(
             _("Use a point as the decimal separator, for example %(example)s.")
@@ -111,7 +120,7 @@ def parse_value(indicator: Indicator, text: str, *, options: list[str] | None = 
         return int(number)
     if kind == IndicatorType.PERCENTAGE and number > 100:
         raise ValidationError(_("Enter a percentage between 0 and 100."), code="over_100")
-    if kind == IndicatorType.MONEY and -number.as_tuple().exponent > 2:
+    if kind == IndicatorType.MONEY and number != number.quantize(Decimal("0.01")):
         raise ValidationError(_("Enter an amount with at most two decimals."), code="cents")
     return number
 
@@ -197,6 +206,7 @@ class AnswerForm(forms.Form):
                 self.add_error("reason", _("Say why the data is not available."))
             for name in names + ["currency"]:
                 data[name] = None
+                self._errors.pop(name, None)  # what is typed there no longer counts
             return data
         options = [value for value, _label in self.options]
         given = False
@@ -217,14 +227,12 @@ class AnswerForm(forms.Form):
             and "value_total" not in self.errors
         ):
             self.add_error("value_total", _("Give the total as well."))
-        if (
-            self.indicator.type == IndicatorType.WHOLE_NUMBER
-            and self.indicator.by_sex
-            and all(isinstance(data.get(n), int) for n in names)
-            and data["value_female"] + data["value_male"] > data["value_total"]
-        ):
-            self.add_error("value_total", _("The total cannot be less than female plus male."))
-        if self.indicator.type == IndicatorType.MONEY and given:
+        if self.indicator.type == IndicatorType.WHOLE_NUMBER and self.indicator.by_sex:
+            total = data.get("value_total")
+            parts = [data.get(n) for n in ("value_female", "value_male")]
+            if isinstance(total, int) and sum(p for p in parts if isinstance(p, int)) > total:
+                self.add_error("value_total", _("The total cannot be less than female plus male."))
+        if self.indicator.type == IndicatorType.MONEY and given and "currency" not in self.errors:
             currency = data.get("currency")
             if not currency:
                 self.add_error("currency", _("Choose the currency of the amount."))

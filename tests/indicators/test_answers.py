@@ -108,7 +108,12 @@ def test_decimal_with_more_than_four_decimals_is_refused():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("0", Decimal("0")), ("37.5", Decimal("37.5")), ("100", Decimal("100")), ("100.00", 100)],
+    [
+        ("0", Decimal("0")),
+        ("37.5", Decimal("37.5")),
+        ("100", Decimal("100")),
+        ("100.00", Decimal("100.00")),
+    ],
 )
 def test_percentage_from_0_to_100_is_returned_as_a_decimal(text, expected):
     result = parse(T.PERCENTAGE, text)
@@ -630,3 +635,36 @@ def test_several_errors_are_all_reported_and_everything_typed_is_kept():
     assert not form.is_valid()
     assert set(form.errors) == {"value", "currency", "reference_year", "source"}
     assert_typed_input_kept(form, data)
+
+
+# --- Cases added after the first review of the component ---------------------------------
+
+
+def test_a_thousands_separator_is_refused_with_both_readings_offered():
+    with pytest.raises(ValidationError) as error:
+        parse_value(Indicator(type=IndicatorType.WHOLE_NUMBER), "1,000")
+    assert "1000" in error.value.messages[0] and "1.000" in error.value.messages[0]
+
+
+def test_a_narrow_no_break_space_between_digit_groups_is_accepted():
+    assert parse_value(Indicator(type=IndicatorType.WHOLE_NUMBER), "1\u202f000") == 1000
+
+
+def test_money_with_a_trailing_zero_is_the_same_amount():
+    assert parse_value(Indicator(type=IndicatorType.MONEY), "1.230") == Decimal("1.230")
+
+
+def test_junk_in_the_value_does_not_block_an_honest_not_available_answer():
+    form = answer_form(
+        IndicatorType.MONEY,
+        {"value": "x" * 60, "currency": "XYZ", "not_available": "on", "reason": "No budget data"},
+        required=True,
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["value"] is None and form.cleaned_data["currency"] is None
+
+
+def test_an_unknown_currency_gets_one_message():
+    form = answer_form(IndicatorType.MONEY, {"value": "10", "currency": "XYZ"})
+    assert not form.is_valid()
+    assert len(form.errors["currency"]) == 1
