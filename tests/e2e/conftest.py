@@ -94,3 +94,10 @@ def _describe_violations(violations: list[dict], url: str, screenshot: Path) -> 
             for summary_line in node.get("failureSummary", "").splitlines():
                 lines.append(f"       {summary_line}")
     return "\n".join(lines)
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Fill and send the real sign-in form (the page must be showing it)."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -7,16 +7,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations, sign_in
 
 CYCLE = "Third review cycle"
 ASSEMBLY = "The third session of the UN-Habitat Assembly"
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.browser

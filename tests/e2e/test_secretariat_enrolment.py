@@ -8,16 +8,10 @@ from playwright.sync_api import Page, Response, expect
 
 from accounts.roles import Role
 from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations, sign_in
 
 ACTIVATION_PAGE = "/accounts/2fa/totp/activate/"
 MUST_ENROL = "Secretariat accounts must use two-factor authentication. Set it up to go on."
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def paths_through(response: Response) -> list[str]:
