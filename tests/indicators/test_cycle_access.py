@@ -108,3 +108,36 @@ def test_nonsense_urls_are_404(secretariat_admin, cycle):
         "/cycles/999999/",
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_an_admin_reorders_indicators_within_their_area(secretariat_admin, cycle):
+    first, second = Indicator.objects.filter(matrix=cycle.matrix, area__code="1.A").order_by(
+        "order"
+    )[:2]
+    client = client_for(secretariat_admin)
+    response = client.post(
+        f"/cycles/{cycle.pk}/matrix/indicator/{first.pk}/move/", {"direction": "down"}
+    )
+    assert response.status_code == 302
+    codes = list(
+        Indicator.objects.filter(matrix=cycle.matrix, area__code="1.A")
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+    assert codes[:2] == [second.code, first.code]
+    client.post(f"/cycles/{cycle.pk}/matrix/indicator/{first.pk}/move/", {"direction": "up"})
+    codes = list(
+        Indicator.objects.filter(matrix=cycle.matrix, area__code="1.A")
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+    assert codes[:2] == [first.code, second.code]
+
+
+def test_an_admin_removes_an_area_with_its_indicators(secretariat_admin, cycle):
+    client = client_for(secretariat_admin)
+    area = Indicator.objects.get(matrix=cycle.matrix, code="3.5").area
+    assert client.get(f"/cycles/{cycle.pk}/matrix/area/{area.pk}/delete/").status_code == 200
+    client.post(f"/cycles/{cycle.pk}/matrix/area/{area.pk}/delete/")
+    codes = set(Indicator.objects.filter(matrix=cycle.matrix).values_list("code", flat=True))
+    assert not codes & {"3.3", "3.4", "3.5"} and len(codes) == 19
