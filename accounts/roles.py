@@ -32,6 +32,10 @@ _READ_ALL_CYCLES = ["indicators.view_reviewcycle", "indicators.view_all_cycles"]
 _REVIEWER = [
     "accounts.use_secretariat",
     *_READ_ALL_CYCLES,
+    "reviews.view_review",
+    "reviews.view_all_reviews",
+    "reviews.comment_review",
+    "reviews.decide_review",
     *_READ_ALL_COUNTRIES,
     *_MUNICIPALITIES,
     "countries.change_country_status",
@@ -43,6 +47,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countries.view_focalpoint",
         *_MUNICIPALITIES,
         "indicators.view_reviewcycle",
+        "reviews.view_review",
+        "reviews.add_review",
+        "reviews.change_review",
+        "reviews.submit_review",
+        "reviews.comment_review",
     ],
     Role.REVIEWER: _REVIEWER,
     Role.ADMIN: [
@@ -55,8 +64,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indicators.add_reviewcycle",
         "indicators.change_reviewcycle",
         "indicators.change_matrix",
+        "reviews.reopen_review",
     ],
-    Role.BOARD: ["accounts.read_board_documents", *_READ_ALL_COUNTRIES, *_READ_ALL_CYCLES],
+    Role.BOARD: [
+        "accounts.read_board_documents",
+        *_READ_ALL_COUNTRIES,
+        *_READ_ALL_CYCLES,
+        "reviews.view_review",
+    ],
 }
 
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "countries",
     "indicators",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records the acting user with every tracked change (reviews, answers, attachments).
+    "pghistory.middleware.HistoryMiddleware",
     "accounts.middleware.SecretariatTwoFactorMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
     # Axes must be last: it turns a locked-out sign-in into the lock-out page.
@@ -263,7 +267,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "reviews.tasks.send_deadline_reminders",
+        "schedule": 60 * 60,  # hourly; each reminder still goes out once only
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Security -------------------------------------------------------------------------------

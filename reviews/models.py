@@ -1,0 +1,309 @@
+import uuid
+from pathlib import PurePath
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country
+from indicators.models import CycleStatus, Indicator, ReviewCycle
+from reviews.sections import SECTION_KEYS
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The secretariat sees every review; a focal point their country's; the Board the
+        approved reviews of published cycles."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("reviews.view_all_reviews"):
+            return self
+        if user.has_perm("accounts.read_board_documents"):
+            return self.filter(
+                status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED],
+                cycle__status=CycleStatus.PUBLISHED,
+            )
+        if user.focal_point:
+            return self.filter(country_id=user.focal_point.country_id)
+        return self.none()
+
+    def editable_by(self, user):
+        if not user.has_perm("reviews.change_review"):
+            return self.none()
+        return self.visible_to(user).filter(
+            status__in=EDITABLE_STATUSES, cycle__status=CycleStatus.OPEN
+        )
+
+    def submitted(self):
+        return self.filter(status=ReviewStatus.SUBMITTED)
+
+
+@pghistory.track(append_only=True)
+class Review(models.Model):
+    """A country's voluntary review report for one cycle."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="reviews")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    language = models.CharField(
+        _("language of the report"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    executive_summary = models.TextField(_("executive summary"), blank=True)
+    national_context = models.TextField(_("national context"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    local_implementation = models.TextField(_("local implementation"), blank=True)
+    good_practices = models.TextField(_("good practices"), blank=True)
+    difficulties = models.TextField(_("difficulties encountered"), blank=True)
+    partnerships = models.TextField(_("partnerships and resources"), blank=True)
+    support_requested = models.TextField(_("support requested and next steps"), blank=True)
+    # Optimistic locking: every save must name the version it started from.
+    lock_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country review")
+        verbose_name_plural = _("country reviews")
+        ordering = ["cycle", "country__name"]
+        permissions = [
+            ("view_all_reviews", _("See every country's reviews")),
+            ("comment_review", _("Comment on reviews")),
+            ("decide_review", _("Return, approve and reinstate reviews")),
+            ("reopen_review", _("Reopen approved reviews")),
+            ("submit_review", _("Submit and withdraw their country's reviews")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "cycle"], name="one_review_per_country_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} · {self.cycle}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES and self.cycle.status == CycleStatus.OPEN
+
+    def section_text(self, key: str) -> str:
+        assert key in SECTION_KEYS
+        return getattr(self, key)
+
+
+@pghistory.track(append_only=True)
+class GoodPractice(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="practices")
+    title = models.CharField(_("title"), max_length=300)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    period = models.CharField(
+        _("period"), max_length=100, blank=True, help_text=_("For example: 2021–2023")
+    )
+    description = models.TextField(_("description"))
+    results = models.TextField(_("results"), blank=True)
+    partners = models.TextField(_("partners"), blank=True)
+    tools_used = models.TextField(_("Safer Cities tools used"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track(append_only=True)
+class Answer(models.Model):
+    """A review's answer to one indicator of the matrix version it answered."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
+    # {"value": "12.5"} or {"female": "4", "male": "5", "total": "9"}: numbers as text
+    # (Decimal-exact), yes/no as true/false, choices as their stored value.
+    values = models.JSONField(default=dict, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    reference_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    not_available = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    # What the focal point typed, kept even when it does not validate (nothing typed is lost).
+    raw = models.JSONField(default=dict, blank=True)
+    is_valid = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator answer")
+        verbose_name_plural = _("indicator answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "indicator"], name="one_answer_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(not_available=False) | ~Q(reason=""), name="not_available_needs_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.indicator.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_available or any(v not in (None, "") for v in self.values.values())
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
+
+
+@pghistory.track(append_only=True)
+class Attachment(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence attachment")
+        verbose_name_plural = _("evidence attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Snapshot(models.Model):
+    """What a review held when it was submitted: version 1, 2, … Never changes afterwards."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="snapshots")
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version"]
+        triggers = [
+            pgtrigger.Protect(
+                name="snapshot_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "version"], name="snapshot_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} v{self.version}"
+
+
+class Transition(models.Model):
+    """One workflow step: who, when, from, to and why (the review's timeline)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=ReviewStatus.choices)
+    to_status = models.CharField(max_length=12, choices=ReviewStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        triggers = [
+            pgtrigger.Protect(
+                name="transition_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.from_status} → {self.to_status}"
+
+
+class ThreadStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class CommentThread(models.Model):
+    """A discussion on the whole review, one section or one indicator answer."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="threads")
+    section = models.CharField(max_length=40, blank=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ThreadStatus.choices, default=ThreadStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section="") | Q(indicator__isnull=True), name="thread_has_one_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.section or self.indicator_id or 'review'}"
+
+
+class Comment(models.Model):
+    thread = models.ForeignKey(CommentThread, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Notification(models.Model):
+    """An e-mail that went out, under a key naming what it was about: each goes out once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,100 @@
+"""E-mails about reviews, sent by the worker: each goes out once (a Notification row)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from accounts.roles import Role
+from countries.models import FocalPoint
+from indicators.models import CycleStatus, ReviewCycle
+from reviews.models import Notification, Review, ReviewStatus, ThreadStatus, Transition
+
+REMINDER_DAYS = (30, 7, 1)
+NOT_SUBMITTED = (ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.WITHDRAWN)
+
+
+def focal_points_of(country) -> list[User]:
+    return [
+        fp.user for fp in FocalPoint.objects.active().filter(country=country).select_related("user")
+    ]
+
+
+def secretariat() -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=[Role.REVIEWER, Role.ADMIN]).distinct()
+    )
+
+
+def _send_once(key: str, recipients: list[User], template: str, context: dict) -> bool:
+    """Send `template` to each recipient in their language, unless `key` was sent before."""
+    with transaction.atomic():
+        notification, created = Notification.objects.select_for_update().get_or_create(key=key)
+        if not created or not recipients:
+            return False
+        for user in recipients:
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                ctx = context | {"user": user, "site_url": settings.SITE_URL}
+                subject = render_to_string(f"reviews/email/{template}_subject.txt", ctx).strip()
+                body = render_to_string(f"reviews/email/{template}_body.txt", ctx)
+            send_mail(subject, body, None, [user.email])
+        notification.recipients = [u.email for u in recipients]
+        notification.save(update_fields=["recipients"])
+        return True
+
+
+def notify_transition(transition_id: int) -> int:
+    step = Transition.objects.select_related("review__country", "review__cycle", "by").get(
+        pk=transition_id
+    )
+    review = step.review
+    context = {
+        "review": review,
+        "step": step,
+        "link": settings.SITE_URL + reverse("reviews:detail", args=[review.pk]),
+    }
+    if step.to_status == ReviewStatus.SUBMITTED:
+        recipients, template = secretariat(), "submitted"
+    elif step.to_status == ReviewStatus.RETURNED:
+        recipients, template = focal_points_of(review.country), "returned"
+        context["open_threads"] = review.threads.filter(status=ThreadStatus.OPEN).prefetch_related(
+            "comments"
+        )
+    elif step.to_status == ReviewStatus.APPROVED:
+        recipients, template = focal_points_of(review.country), "approved"
+    else:
+        return 0  # internal steps nobody needs to act on
+    return (
+        len(recipients) if _send_once(f"transition:{step.pk}", recipients, template, context) else 0
+    )
+
+
+def send_deadline_reminders(today: datetime.date | None = None) -> int:
+    """Remind countries that have not submitted, 30, 7 and 1 days before each open deadline."""
+    today = today or timezone.localdate()
+    sent = 0
+    for cycle in ReviewCycle.objects.filter(status=CycleStatus.OPEN, deadline__gte=today):
+        days_left = (cycle.deadline - today).days
+        due = [d for d in REMINDER_DAYS if days_left <= d]
+        if not due:
+            continue
+        threshold = min(due)  # the most urgent reminder that applies; earlier ones are moot
+        submitted = set(
+            Review.objects.filter(cycle=cycle)
+            .exclude(status__in=NOT_SUBMITTED)
+            .values_list("country_id", flat=True)
+        )
+        countries = {fp.country for fp in FocalPoint.objects.active().select_related("country")}
+        for country in sorted(countries, key=lambda c: c.name):
+            if country.pk in submitted:
+                continue
+            context = {"cycle": cycle, "country": country, "days_left": days_left,
+                       "link": settings.SITE_URL + reverse("reviews:list")}  # fmt: skip
+            key = f"reminder:{cycle.pk}:{country.pk}:{threshold}"
+            sent += _send_once(key, focal_points_of(country), "reminder", context)
+    return sent

@@ -1,0 +1,271 @@
+"""The review workflow (SPEC §5.1): every state change is one function here.
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──publish (cycle)──▶ published
+      ▲                  │
+      │            return (reason)
+      └──── resubmit ◀── returned
+    withdraw: draft / returned / submitted → withdrawn (reason)
+    reinstate: withdrawn → draft (secretariat)
+    reopen: approved → returned (secretariat admin, reason, before the cycle is published)
+
+Each transition locks the review row, checks the state it starts from, records a Transition
+(who, when, from, to, why) and queues its e-mail for the worker after the commit.
+"""
+
+from dataclasses import dataclass
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from countries.models import Country
+from indicators.answers import AnswerForm
+from indicators.models import CycleStatus, Indicator, ReviewCycle
+from reviews import snapshots, tasks
+from reviews.models import (
+    EDITABLE_STATUSES,
+    Answer,
+    Review,
+    ReviewStatus,
+    Snapshot,
+    Transition,
+)
+from reviews.sections import SECTIONS, word_count
+
+
+class StaleEdit(Exception):
+    """Someone else saved the review after the version this edit started from."""
+
+    def __init__(self, review: Review):
+        super().__init__("stale edit")
+        self.review = review
+
+
+@dataclass
+class Missing:
+    """One thing that keeps a review from being submitted, with where to fix it."""
+
+    anchor: str
+    message: str
+
+
+@transaction.atomic
+def start_review(country: Country, cycle: ReviewCycle, *, by: User) -> Review:
+    """The country's review of an open cycle, created as a draft the first time."""
+    if cycle.status != CycleStatus.OPEN:
+        raise ValidationError(_("Reviews can only be started while the cycle is open."))
+    review, _created = Review.objects.get_or_create(
+        country=country, cycle=cycle, defaults={"updated_by": by, "language": by.language or "en"}
+    )
+    return review
+
+
+def answer_values(form: AnswerForm) -> dict:
+    """The cleaned values of an answer form as JSON (numbers as exact text)."""
+    data = form.cleaned_data
+    names = [name for name, _label in form.value_field_names()]
+
+    def as_json(value):
+        return (
+            str(value) if value is not None and not isinstance(value, (bool, int, str)) else value
+        )
+
+    return {name.removeprefix("value_"): as_json(data.get(name)) for name in names}
+
+
+def save_draft(
+    review: Review,
+    *,
+    by: User,
+    base_version: int,
+    sections: dict[str, str],
+    language: str | None = None,
+    answer_forms: list[AnswerForm] = (),
+) -> Review:
+    """Save the editor's content if nobody saved since `base_version`; else raise StaleEdit.
+
+    Valid answers are stored with their values; invalid ones keep what was typed (`raw`).
+    """
+    with transaction.atomic(), pghistory.context(user=by.pk):
+        changes = {key: text for key, text in sections.items() if key in {s.key for s in SECTIONS}}
+        if language:
+            changes["language"] = language
+        updated = Review.objects.filter(
+            pk=review.pk, lock_version=base_version, status__in=EDITABLE_STATUSES,
+            cycle__status=CycleStatus.OPEN,
+        ).update(**changes, lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now())  # fmt: skip
+        if not updated:
+            current = Review.objects.get(pk=review.pk)
+            if not current.is_editable:
+                raise ValidationError(_("This review can no longer be edited."))
+            raise StaleEdit(current)
+        for form in answer_forms:
+            _store_answer(review, form)
+        return Review.objects.get(pk=review.pk)
+
+
+def _store_answer(review: Review, form: AnswerForm) -> None:
+    raw = {name: form.data.get(form.add_prefix(name), "") for name in form.fields}
+    defaults = {"raw": raw, "is_valid": form.is_valid()}
+    if form.is_valid():
+        data = form.cleaned_data
+        defaults |= {
+            "values": answer_values(form),
+            "currency": data.get("currency") or "",
+            "reference_year": data.get("reference_year"),
+            "source": data.get("source", ""),
+            "note": data.get("note", ""),
+            "not_available": bool(data.get("not_available")),
+            "reason": (data.get("reason") or "").strip() if data.get("not_available") else "",
+        }
+    Answer.objects.update_or_create(review=review, indicator=form.indicator, defaults=defaults)
+
+
+def missing_for_submission(review: Review) -> list[Missing]:
+    """Exactly what is missing or wrong, in report order; empty when the review can go."""
+    missing = []
+    for section in SECTIONS:
+        text = review.section_text(section.key).strip()
+        if section.required and not text:
+            missing.append(
+                Missing(
+                    f"section-{section.key}",
+                    _("Section %(n)d, “%(title)s”, is empty.")
+                    % {"n": section.number, "title": section.title},
+                )
+            )
+        elif word_count(text) > section.word_limit:
+            missing.append(
+                Missing(
+                    f"section-{section.key}",
+                    _("Section %(n)d is over its limit of %(limit)d words.")
+                    % {"n": section.number, "limit": section.word_limit},
+                )
+            )
+    answers = {a.indicator_id: a for a in review.answers.all()}
+    for indicator in matrix_indicators(review):
+        answer = answers.get(indicator.pk)
+        if answer and not answer.is_valid:
+            missing.append(
+                Missing(
+                    f"indicator-{indicator.code}",
+                    _("Indicator %(code)s has a value that is not valid.")
+                    % {"code": indicator.code},
+                )
+            )
+        elif indicator.required and not (answer and answer.is_answered):
+            missing.append(
+                Missing(
+                    f"indicator-{indicator.code}",
+                    _(
+                        "Indicator %(code)s is required: answer it, or mark the data as not available and say why."
+                    )
+                    % {"code": indicator.code},
+                )
+            )
+    return missing  # fmt: skip
+
+
+def matrix_indicators(review: Review):
+    """The indicators this review answers, in matrix order, with their options."""
+    return (
+        Indicator.objects.filter(matrix=review.cycle.matrix)
+        .select_related("area__outcome")
+        .prefetch_related("options")
+        .order_by("area__outcome__order", "area__order", "order")
+    )
+
+
+def _transition(
+    review: Review, to: ReviewStatus, *, by: User, allowed_from, reason: str = "", snapshot=None
+) -> Review:
+    review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
+    if review.status not in allowed_from:
+        raise ValidationError(
+            _("A review that is %(status)s cannot be %(action)s.")
+            % {"status": review.get_status_display().lower(), "action": to.label.lower()}
+        )
+    step = Transition.objects.create(
+        review=review,
+        from_status=review.status,
+        to_status=to,
+        by=by,
+        reason=reason,
+        snapshot=snapshot,
+    )
+    with pghistory.context(user=by.pk):
+        Review.objects.filter(pk=review.pk).update(status=to, updated_at=timezone.now())
+    tasks.notify_transition.delay_on_commit(step.pk)
+    review.status = to
+    return review
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    return reason
+
+
+@transaction.atomic
+def submit_review(review: Review, *, by: User) -> Review:
+    """Submit (or resubmit) a complete review; its content is frozen as a new snapshot."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.cycle.status != CycleStatus.OPEN:
+        raise ValidationError(_("The cycle is not open for submissions."))
+    missing = missing_for_submission(review)
+    if missing:
+        raise ValidationError([m.message for m in missing])
+    version = review.snapshots.count() + 1
+    snapshot = Snapshot.objects.create(
+        review=review, version=version, content=snapshots.capture(review), created_by=by
+    )
+    return _transition(review, ReviewStatus.SUBMITTED, by=by, snapshot=snapshot,
+                       allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED))  # fmt: skip
+
+
+@transaction.atomic
+def return_review(review: Review, *, by: User, reason: str) -> Review:
+    return _transition(review, ReviewStatus.RETURNED, by=by, reason=_reason(reason),
+                       allowed_from=(ReviewStatus.SUBMITTED,))  # fmt: skip
+
+
+@transaction.atomic
+def approve_review(review: Review, *, by: User) -> Review:
+    return _transition(review, ReviewStatus.APPROVED, by=by, allowed_from=(ReviewStatus.SUBMITTED,))
+
+
+@transaction.atomic
+def withdraw_review(review: Review, *, by: User, reason: str) -> Review:
+    allowed = (ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.SUBMITTED)
+    return _transition(
+        review, ReviewStatus.WITHDRAWN, by=by, reason=_reason(reason), allowed_from=allowed
+    )
+
+
+@transaction.atomic
+def reinstate_review(review: Review, *, by: User) -> Review:
+    return _transition(review, ReviewStatus.DRAFT, by=by, allowed_from=(ReviewStatus.WITHDRAWN,))
+
+
+@transaction.atomic
+def reopen_review(review: Review, *, by: User, reason: str) -> Review:
+    if review.cycle.status == CycleStatus.PUBLISHED:
+        raise ValidationError(_("The cycle is published: its reviews can no longer be reopened."))
+    return _transition(review, ReviewStatus.RETURNED, by=by, reason=_reason(reason),
+                       allowed_from=(ReviewStatus.APPROVED,))  # fmt: skip
+
+
+@transaction.atomic
+def publish_reviews(cycle: ReviewCycle, *, by: User) -> int:
+    """When a cycle is published, its approved reviews become published."""
+    reviews = list(
+        Review.objects.select_for_update().filter(cycle=cycle, status=ReviewStatus.APPROVED)
+    )
+    for review in reviews:
+        _transition(review, ReviewStatus.PUBLISHED, by=by, allowed_from=(ReviewStatus.APPROVED,))
+    return len(reviews)
