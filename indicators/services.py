@@ -76,7 +76,12 @@ def close_cycle(cycle: ReviewCycle, *, by: User) -> ReviewCycle:
 
 @transaction.atomic
 def publish_cycle(cycle: ReviewCycle, *, by: User) -> ReviewCycle:
-    return _advance(cycle, CycleStatus.PUBLISHED, by=by)
+    """Publish the cycle; its approved reviews become published with it."""
+    from reviews import services as review_services  # reviews builds on indicators
+
+    cycle = _advance(cycle, CycleStatus.PUBLISHED, by=by)
+    review_services.publish_reviews(cycle, by=by)
+    return cycle
 
 
 def matrix_problems(matrix: Matrix) -> list[str]:

@@ -12,3 +12,21 @@ document.addEventListener("DOMContentLoaded", () => {
     bar.style.width = Math.min(100, (100 * value) / max) + "%";
   });
 });
+
+// Live word counts under the review's sections.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("textarea[data-word-limit]").forEach((area) => {
+    const out = document.getElementById("wc-" + area.name);
+    if (!out) return;
+    const limit = Number(area.dataset.wordLimit);
+    const template = out.dataset.template || out.textContent;
+    const update = () => {
+      const words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
+      out.textContent = words + " / " + limit + " — " + template;
+      out.classList.toggle("text-danger", words > limit);
+    };
+    out.dataset.template = template;
+    area.addEventListener("input", update);
+    update();
+  });
+});
