@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from countries.models import FocalPoint, Municipality
+from indicators.models import Indicator, ReviewCycle
 
 
 def test_seed_demo_is_idempotent_and_covers_every_role(db, settings, capsys):
@@ -14,6 +15,9 @@ def test_seed_demo_is_idempotent_and_covers_every_role(db, settings, capsys):
     regions = set(FocalPoint.objects.values_list("country__region", flat=True))
     assert regions == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
     assert Municipality.objects.filter(country__iso3="KEN").count() == 3
+    demo_cycle = ReviewCycle.objects.get(name="2025–2027 review cycle")
+    assert demo_cycle.status == "open" and demo_cycle.matrix.is_frozen
+    assert Indicator.objects.filter(matrix=demo_cycle.matrix).count() == 22
     output = capsys.readouterr().out
     assert "recovery codes" in output and "admin@example.org" in output
 

@@ -1,11 +1,17 @@
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
 from accounts.roles import Role
 from countries.models import Country, Engagement, FocalPoint, FocalPointKind, Municipality
+from indicators import matrix_io
+from indicators import services as cycle_services
+from indicators.models import CycleStatus, ReviewCycle
+
+DEMO_CYCLE = "2025–2027 review cycle"
 
 # One country per M49 region, with the ministry that designated its focal point.
 DEMO_COUNTRIES = {
@@ -59,8 +65,11 @@ class Command(BaseCommand):
             )
 
         board = demo.ensure_user("board@example.org", "Board Delegate", Role.BOARD)
+        admin = demo.ensure_user("admin@example.org", "Secretariat Admin", Role.ADMIN)
+        cycle = self.ensure_open_cycle(admin)
         rows.append((board.email, "Executive Board member"))
         self.stdout.write(self.style.SUCCESS("Demo data is loaded.\n"))
+        self.stdout.write(f"Open cycle for the demo: {cycle.name} (deadline {cycle.deadline:%d %B %Y}).")
         self.stdout.write(f"Every demo account's password: {demo.DEMO_PASSWORD}\n")
         for email, what in rows:
             self.stdout.write(f"  {email:<28} {what}")
@@ -75,3 +84,21 @@ class Command(BaseCommand):
             self.stdout.write(f"      authenticator app secret: {secret}")
             self.stdout.write(f'      current code:   make manage ARGS="totp_code {email}"')
             self.stdout.write(f"      recovery codes (each works once): {' '.join(codes)}")
+
+    def ensure_open_cycle(self, admin):
+        """An open cycle with the first cycle's matrix and a deadline ahead, to try the workflow."""
+        cycle = ReviewCycle.objects.filter(name=DEMO_CYCLE).first()
+        if cycle is None:
+            today = datetime.date.today()
+            cycle = cycle_services.create_cycle(
+                by=admin,
+                name=DEMO_CYCLE,
+                assembly="Third session of the UN-Habitat Assembly",
+                opens_on=today - datetime.timedelta(days=30),
+                deadline=today + datetime.timedelta(days=60),
+            )
+            first = ReviewCycle.objects.get(name="2021–2023 review cycle")
+            matrix_io.copy_tree(first.matrix, cycle.matrix, apps.get_model)
+        if cycle.status == CycleStatus.PLANNING:
+            cycle = cycle_services.open_cycle(cycle, by=admin)
+        return cycle

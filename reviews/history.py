@@ -1,0 +1,32 @@
+"""The change history of a review, read from django-pghistory's trigger-written events."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from pghistory.models import MiddlewareEvents
+
+from accounts.models import User
+from reviews.models import Review
+
+HIDDEN_FIELDS = {"lock_version", "updated_at", "raw", "is_valid"}
+
+
+def review_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change to the review, its answers, good practices and attachments: who and what."""
+    if not request.user.has_perm("reviews.view_all_reviews"):
+        raise PermissionDenied
+    review = get_object_or_404(Review.objects.select_related("country", "cycle"), pk=pk)
+    events = list(MiddlewareEvents.objects.references(review).order_by("-pgh_created_at")[:500])
+    users = User.objects.in_bulk({e.pgh_context.get("user") for e in events if e.pgh_context} - {None})
+    rows = []
+    for event in events:
+        diff = {k: v for k, v in (event.pgh_diff or {}).items() if k not in HIDDEN_FIELDS}
+        context = event.pgh_context or {}
+        rows.append({
+            "at": event.pgh_created_at,
+            "what": event.pgh_obj_model.split(".")[-1],
+            "label": event.pgh_label,
+            "who": users.get(context.get("user")),
+            "changes": [(field, before, after) for field, (before, after) in diff.items()],
+        })  # fmt: skip
+    return render(request, "reviews/review_history.html", {"review": review, "rows": rows})
