@@ -189,8 +189,8 @@ def focal_point_letter(request: HttpRequest, iso3: str, pk: int) -> FileResponse
     focal_point: FocalPoint = get_object_or_404(country.focal_points, pk=pk)
     if not focal_point.letter:
         raise Http404
-    return FileResponse(
-        focal_point.letter.open("rb"),
-        as_attachment=True,
-        filename=focal_point.letter_name or "letter",
-    )
+    try:
+        handle = focal_point.letter.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=focal_point.letter_name or "letter")

@@ -17,7 +17,9 @@ def review_history(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     review = get_object_or_404(Review.objects.select_related("country", "cycle"), pk=pk)
     events = list(MiddlewareEvents.objects.references(review).order_by("-pgh_created_at")[:500])
-    users = User.objects.in_bulk({e.pgh_context.get("user") for e in events if e.pgh_context} - {None})
+    users = User.objects.in_bulk(
+        {e.pgh_context.get("user") for e in events if e.pgh_context} - {None}
+    )
     rows = []
     for event in events:
         diff = {k: v for k, v in (event.pgh_diff or {}).items() if k not in HIDDEN_FIELDS}

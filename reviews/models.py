@@ -53,7 +53,9 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=ReviewStatus.SUBMITTED)
 
 
-@pghistory.track(append_only=True)
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Review(models.Model):
     """A country's voluntary review report for one cycle."""
 
@@ -112,7 +114,9 @@ class Review(models.Model):
         return getattr(self, key)
 
 
-@pghistory.track(append_only=True)
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class GoodPractice(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="practices")
     title = models.CharField(_("title"), max_length=300)
@@ -135,7 +139,9 @@ class GoodPractice(models.Model):
         return self.title
 
 
-@pghistory.track(append_only=True)
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Answer(models.Model):
     """A review's answer to one indicator of the matrix version it answered."""
 
@@ -179,7 +185,9 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     return f"attachments/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
 
 
-@pghistory.track(append_only=True)
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Attachment(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_upload_to, max_length=200)
@@ -283,6 +291,18 @@ class CommentThread(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.section or self.indicator_id or 'review'}"
+
+    @property
+    def target_label(self) -> str:
+        """What the thread is about, as readers call it."""
+        from reviews.sections import BY_KEY
+
+        if self.indicator_id:
+            return f"{self.indicator.code} {self.indicator.title}"
+        if self.section in BY_KEY:
+            section = BY_KEY[self.section]
+            return f"{section.number}. {section.title}"
+        return str(_("The whole review"))
 
 
 class Comment(models.Model):

@@ -4,6 +4,7 @@ import difflib
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from reviews.sections import SECTIONS
 
@@ -58,8 +59,12 @@ def _word_diff(old: str, new: str) -> SafeString:
     return mark_safe(" ".join(out))  # every piece above is escaped
 
 
-def diff(old: dict | None, new: dict) -> list[dict]:
-    """For each section and each answer that changed: what it was, what it is, marked up."""
+def diff(old: dict | None, new: dict, titles: dict[str, str] | None = None) -> list[dict]:
+    """For each section and each answer that changed: what it was, what it is, marked up.
+
+    `titles` names the indicators by code ("1.4" → "1.4 Local municipalities in …").
+    """
+    titles = titles or {}
     old = old or {"sections": {}, "answers": {}}
     changes = []
     for section in SECTIONS:
@@ -73,7 +78,10 @@ def diff(old: dict | None, new: dict) -> list[dict]:
         before, after = old["answers"].get(code), new["answers"].get(code)
         if before != after:
             changes.append(
-                {"title": code, "html": _word_diff(_answer_text(before), _answer_text(after))}
+                {
+                    "title": titles.get(code, code),
+                    "html": _word_diff(_answer_text(before), _answer_text(after)),
+                }
             )
     return changes
 
@@ -86,9 +94,11 @@ def _answer_text(answer: dict | None) -> str:
     if not answer:
         return ""
     if answer.get("not_available"):
-        return f"not available: {answer.get('reason', '')}"
+        return f"{_('not available')}: {answer.get('reason', '')}"
     values = ", ".join(
-        f"{k}={v}" for k, v in answer.get("values", {}).items() if v not in (None, "")
+        str(v) if k == "value" else f"{k} {v}"
+        for k, v in answer.get("values", {}).items()
+        if v not in (None, "")
     )
     extra = " ".join(
         str(answer.get(k) or "") for k in ("currency", "reference_year", "source", "note")

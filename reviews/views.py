@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from countries.models import Country, Region
 from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, ReviewCycle
-from reviews import services, snapshots
+from reviews import evidence, services, snapshots
 from reviews.forms import CommentForm, ReasonForm, SectionsForm
 from reviews.models import Comment, CommentThread, Review, ReviewStatus, ThreadStatus
 from reviews.sections import BY_KEY, SECTIONS
@@ -173,7 +174,20 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             {"review": review, "conflict": conflict, "sections_form": sections_form},
         )
     context = _editor_context(review, sections_form, answer_forms, conflict)
+    context |= evidence.evidence_context(review, request.user)
     return render(request, "reviews/review_edit.html", context)
+
+
+def _save_status(request: HttpRequest, review: Review, **context) -> HttpResponse:
+    """The save-status bar, and (out of band) the up-to-date "ready to submit" section."""
+    context["review"] = review
+    status = render_to_string("reviews/review_edit.html#save-status", context, request)
+    ready = render_to_string(
+        "reviews/review_edit.html#ready",
+        {"review": review, "missing": services.missing_for_submission(review), "oob": True},
+        request,
+    )
+    return HttpResponse(status + ready)
 
 
 def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
@@ -228,6 +242,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "municipalities": review.country.municipalities.all(),
         "attachments": review.attachments.all(),
         "has_versions": review.snapshots.count() > 1,
+        "can_see_history": user.has_perm("reviews.view_all_reviews"),
     }
     return render(request, "reviews/review_detail.html", context)
 
@@ -239,7 +254,8 @@ def review_changes(request: HttpRequest, pk: int) -> HttpResponse:
     if not versions:
         raise Http404
     newer, older = versions[0], (versions[1] if len(versions) > 1 else None)
-    changes = snapshots.diff(older.content if older else None, newer.content)
+    titles = {i.code: f"{i.code} {i.title}" for i in services.matrix_indicators(review)}
+    changes = snapshots.diff(older.content if older else None, newer.content, titles)
     context = {"review": review, "newer": newer, "older": older, "changes": changes}
     return render(request, "reviews/review_changes.html", context)
 

@@ -69,7 +69,9 @@ class Command(BaseCommand):
         cycle = self.ensure_open_cycle(admin)
         rows.append((board.email, "Executive Board member"))
         self.stdout.write(self.style.SUCCESS("Demo data is loaded.\n"))
-        self.stdout.write(f"Open cycle for the demo: {cycle.name} (deadline {cycle.deadline:%d %B %Y}).")
+        self.stdout.write(
+            f"Open cycle for the demo: {cycle.name} (deadline {cycle.deadline:%d %B %Y})."
+        )
         self.stdout.write(f"Every demo account's password: {demo.DEMO_PASSWORD}\n")
         for email, what in rows:
             self.stdout.write(f"  {email:<28} {what}")

@@ -1,0 +1,337 @@
+"""A review's evidence: its good practices (section 5) and attachments (section 10).
+
+Focal points of the review's country add, change and remove evidence while the review is
+editable; everyone who can see the review reads it and downloads the files, which are served
+only by `attachment_download`, never from a public URL. Other people get 404; people who see
+the review but may not change it get 403.
+"""
+
+import hashlib
+import unicodedata
+from pathlib import PurePosixPath
+
+import pghistory
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import transaction
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from config import uploads
+from reviews.models import Attachment, GoodPractice, Review
+
+ALLOWED_KINDS = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.PNG, uploads.JPEG)
+# The stored file's extension comes from the checked content, never from the uploaded name.
+STORED_SUFFIX = {
+    uploads.PDF: ".pdf",
+    uploads.DOCX: ".docx",
+    uploads.XLSX: ".xlsx",
+    uploads.PNG: ".png",
+    uploads.JPEG: ".jpg",
+}
+MAX_NAME_CHARS = 200
+# Right-to-left overrides and isolates can make "evil\u202efdp.exe" read as "evil.exe.pdf".
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+PRACTICE_FIELDS = ["title", "city", "period", "description", "results", "partners", "tools_used"]
+MAX_PRACTICE_CHARS = 10_000
+
+
+# Services: one per change, atomic, recording the actor in the trigger-based history.
+
+
+def _editable(review: Review) -> Review:
+    """The review row, locked until the transaction ends, if its content may still change."""
+    locked = Review.objects.select_for_update(of=("self",)).select_related("cycle")
+    locked = locked.get(pk=review.pk)
+    if not locked.is_editable:
+        raise ValidationError(
+            _("This review is %(status)s: its evidence can no longer be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+def clean_file_name(name: str, kind: str) -> str:
+    """The uploaded file's own name: no folders, no control characters, at most 200 chars."""
+    name = "".join(
+        c for c in name or "" if unicodedata.category(c) != "Cc" and c not in _BIDI_CONTROLS
+    )
+    name = PurePosixPath(name.replace("\\", "/")).name.strip(" .")
+    if len(name) > MAX_NAME_CHARS:
+        suffix = PurePosixPath(name).suffix[:10]
+        name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
+    return name or f"attachment{STORED_SUFFIX[kind]}"
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def add_attachment(review: Review, *, upload, description: str = "", by: User) -> Attachment:
+    """Check `upload` by its content and store it under a random name as evidence."""
+    with transaction.atomic(), pghistory.context(user=by.pk):
+        review = _editable(review)
+        kind = uploads.validate_upload(upload, ALLOWED_KINDS)
+        attachment = Attachment(
+            review=review,
+            original_name=clean_file_name(upload.name, kind),
+            kind=kind,
+            size=upload.size,
+            sha256=_sha256(upload),
+            description=description,
+            uploaded_by=by,
+        )
+        attachment.file.save(f"evidence{STORED_SUFFIX[kind]}", upload, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def remove_attachment(attachment: Attachment, *, by: User) -> None:
+    """Delete the attachment, and its file once the deletion is committed."""
+    with transaction.atomic(), pghistory.context(user=by.pk):
+        _editable(attachment.review)
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def add_practice(review: Review, *, fields: dict, by: User) -> GoodPractice:
+    """Append a good practice to the review."""
+    with transaction.atomic(), pghistory.context(user=by.pk):
+        review = _editable(review)
+        last = review.practices.aggregate(last=Max("order"))["last"] or 0
+        values = {name: fields[name] for name in PRACTICE_FIELDS if name in fields}
+        return GoodPractice.objects.create(review=review, order=last + 1, **values)
+
+
+def change_practice(practice: GoodPractice, *, fields: dict, by: User) -> GoodPractice:
+    """Store new values for the practice's fields."""
+    with transaction.atomic(), pghistory.context(user=by.pk):
+        _editable(practice.review)
+        changed = [name for name in PRACTICE_FIELDS if name in fields]
+        for name in changed:
+            setattr(practice, name, fields[name])
+        practice.save(update_fields=changed)
+        return practice
+
+
+def remove_practice(practice: GoodPractice, *, by: User) -> None:
+    """Delete the good practice."""
+    with transaction.atomic(), pghistory.context(user=by.pk):
+        _editable(practice.review)
+        practice.delete()
+
+
+# Forms
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        allow_empty_file=True,  # validate_upload says "The file is empty." itself
+        error_messages={"required": gettext_lazy("Choose a file to upload.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description (optional)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "attachment")
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, DOCX, XLSX, PNG or JPEG, at most %(limit)s.") % {
+            "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)
+        }
+
+
+class PracticeForm(forms.ModelForm):
+    class Meta:
+        model = GoodPractice
+        fields = PRACTICE_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ["description", "results", "partners", "tools_used"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["description", "results", "partners", "tools_used"]:
+            self.fields[name].validators.append(MaxLengthValidator(MAX_PRACTICE_CHARS))
+            self.fields[name].widget.attrs["maxlength"] = MAX_PRACTICE_CHARS
+
+
+# Views
+
+
+def may_edit_evidence(user, review: Review) -> bool:
+    """Whether `user` is a focal point of the review's own country (editability aside)."""
+    if not (user.is_authenticated and user.has_perm("reviews.change_review")):
+        return False
+    focal_point = user.focal_point
+    return bool(focal_point and focal_point.country_id == review.country_id)
+
+
+def evidence_context(review: Review, user) -> dict:
+    """What templates/reviews/includes/evidence.html shows, for the editor and detail views."""
+    return {
+        "practices": review.practices.all(),
+        "attachments": review.attachments.all(),
+        "can_edit_evidence": review.is_editable and may_edit_evidence(user, review),
+        "attachment_form": AttachmentForm(),
+    }
+
+
+def _visible_review(request: HttpRequest, pk: int) -> Review:
+    queryset = Review.objects.visible_to(request.user).select_related("country", "cycle")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _evidence_review(request: HttpRequest, pk: int) -> Review:
+    """The review if the user sees it (else 404) and may change its evidence (else 403)."""
+    review = _visible_review(request, pk)
+    if not may_edit_evidence(request.user, review):
+        raise PermissionDenied
+    return review
+
+
+def _back(review: Review) -> HttpResponse:
+    if review.is_editable:
+        return redirect(reverse("reviews:edit", args=[review.pk]) + "#evidence")
+    return redirect("reviews:detail", review.pk)
+
+
+def _read_only(request: HttpRequest, review: Review) -> HttpResponse:
+    messages.info(
+        request,
+        _("This review is %(status)s: it is read-only.")
+        % {"status": review.get_status_display().lower()},
+    )
+    return redirect("reviews:detail", review.pk)
+
+
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _evidence_review(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        attachment = add_attachment(
+            review,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("The file was not added. %(reasons)s") % {"reasons": " ".join(error.messages)},
+        )
+    else:
+        messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
+    return _back(review)
+
+
+@cache_control(private=True)
+def attachment_download(request: HttpRequest, pk: int, att: int) -> FileResponse:
+    review = _visible_review(request, pk)
+    attachment = get_object_or_404(review.attachments, pk=att)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=uploads.CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
+    )
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, att: int) -> HttpResponse:
+    review = _evidence_review(request, pk)
+    attachment = get_object_or_404(review.attachments, pk=att)
+    try:
+        remove_attachment(attachment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
+    return _back(review)
+
+
+@require_http_methods(["GET", "POST"])
+def practice_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _evidence_review(request, pk)
+    return _practice_form(request, review, GoodPractice(review=review))
+
+
+@require_http_methods(["GET", "POST"])
+def practice_edit(request: HttpRequest, pk: int, practice: int) -> HttpResponse:
+    review = _evidence_review(request, pk)
+    return _practice_form(request, review, get_object_or_404(review.practices, pk=practice))
+
+
+def _practice_form(request: HttpRequest, review: Review, practice: GoodPractice) -> HttpResponse:
+    if not review.is_editable:
+        return _read_only(request, review)
+    is_new = practice.pk is None
+    form = PracticeForm(request.POST if request.method == "POST" else None, instance=practice)
+    if form.is_bound and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PRACTICE_FIELDS}
+        try:
+            if is_new:
+                practice = add_practice(review, fields=fields, by=request.user)
+            else:
+                practice = change_practice(practice, fields=fields, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reviews:detail", review.pk)
+        messages.success(request, _("The good practice “%(title)s” was saved.") % fields)
+        return _back(review)
+    context = {"review": review, "form": form, "is_new": is_new}
+    return render(request, "reviews/practice_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def practice_delete(request: HttpRequest, pk: int, practice: int) -> HttpResponse:
+    review = _evidence_review(request, pk)
+    practice_obj = get_object_or_404(review.practices, pk=practice)
+    if not review.is_editable:
+        return _read_only(request, review)
+    if request.method == "POST":
+        try:
+            remove_practice(practice_obj, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reviews:detail", review.pk)
+        messages.success(
+            request, _("The good practice “%(title)s” was removed.") % {"title": practice_obj.title}
+        )
+        return _back(review)
+    return render(
+        request,
+        "reviews/practice_confirm_delete.html",
+        {"review": review, "practice": practice_obj},
+    )

@@ -1,0 +1,37 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from indicators.answers import SEXES
+
+register = template.Library()
+
+
+@register.simple_tag
+def answer_display(indicator, answer) -> str:
+    """An answer as a reader should see it: labels not codes, values by sex, currency, unit."""
+    if answer is None or not answer.is_answered:
+        return _("Not answered")
+    if answer.not_available:
+        return _("Data not available: %(reason)s") % {"reason": answer.reason}
+    labels = {o.value: o.label for o in indicator.options.all()}
+    sex_labels = dict(SEXES)
+
+    def show(value) -> str:
+        if value is True:
+            return _("Yes")
+        if value is False:
+            return _("No")
+        return str(labels.get(value, value))
+
+    parts = []
+    for key, value in answer.values.items():
+        if value in (None, ""):
+            continue
+        text = show(value)
+        parts.append(f"{sex_labels[key]}: {text}" if key in sex_labels else text)
+    text = "; ".join(parts)
+    if answer.currency:
+        text = f"{text} {answer.currency}"
+    if indicator.unit and answer.values:
+        text = f"{text} {indicator.unit}"
+    return text

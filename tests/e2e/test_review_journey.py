@@ -1,0 +1,407 @@
+"""A country review from the first draft to approval, through one return for revision.
+
+Kenya's focal point writes the review in the editor and submits it; a secretariat reviewer
+comments on one indicator answer and returns it; the focal point changes that answer and
+submits again; the reviewer sees the change marked and approves; the review is then read-only.
+"""
+
+import importlib
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.apps import apps as django_apps
+from playwright.sync_api import Browser, Locator, Page, Response, expect
+
+from accounts.roles import Role
+from countries.models import Country
+from indicators import services as cycle_services
+from indicators.models import ReviewCycle
+from tests import factories
+from tests.e2e.conftest import assert_no_axe_violations, sign_in
+
+CYCLE = "2021–2023 review cycle"
+FOCAL_POINT = "focal.ke@example.org"
+REVIEWER = "reviewer@unhabitat.example"
+
+# The narrative sections the focal point writes (label → text); "5. Good practices" is
+# optional and left empty.
+SECTIONS = {
+    "1. Executive summary": "Kenya adopted a national crime prevention strategy in 2022.",
+    "2. National context and approach to urban safety": (
+        "Nairobi and Mombasa grow fast; violence prevention is led by the counties."
+    ),
+    "3. Measures taken to implement the Guidelines": "A safer cities unit was created.",
+    "4. Local implementation and the National Tool Network": (
+        "Fourteen municipalities joined the network and ran safety audits."
+    ),
+    "6. Difficulties encountered": "Data on victimisation remains scattered.",
+    "7. Partnerships, joint programming and resources": "UN-Habitat and UNODC support the unit.",
+    "8. Support requested and next steps": "Kenya asks for help with a national survey.",
+}
+WORD_LIMITS = {"1": 800, "2": 1500, "3": 2000, "4": 2000, "5": 800, "6": 1500, "7": 1500, "8": 1000}
+COMMENT = "Please check 1.4: the network's membership list counts 11 municipalities, not 14."
+RETURN_REASON = "The number of municipalities in the network (1.4) needs checking."
+
+
+@pytest.fixture
+def reviewer_page(browser: Browser) -> Page:
+    """A second browser (its own cookies) for the secretariat reviewer."""
+    context = browser.new_context(locale="en-US")
+    yield context.new_page()
+    context.close()
+
+
+def indicator(page: Page, code: str) -> Locator:
+    """The editor's group of fields answering one indicator ("1.1 National urban safety…")."""
+    return page.get_by_role("group", name=re.compile(rf"^{re.escape(code)} "))
+
+
+def status_line(page: Page) -> Locator:
+    """The line under the heading: the cycle, then the review's status badge."""
+    return page.get_by_text(re.compile(rf"^{re.escape(CYCLE)} · "))
+
+
+def save_status(page: Page) -> Locator:
+    """The editor's live save status (the bar with the "Save now" button)."""
+    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Save now"))
+
+
+def autosave_of(page: Page, *, containing: dict[str, str]):
+    """Expect the editor's own autosave (triggered by the form, not by "Save now") that posts
+    these field values: it is queued after anything typed before, so when it has been answered
+    nothing is left to save."""
+    edit_path = urlsplit(page.url).path
+
+    def is_it(response: Response) -> bool:
+        request = response.request
+        if request.method != "POST" or urlsplit(request.url).path != edit_path:
+            return False
+        if request.header_value("HX-Trigger") != "review-form":
+            return False
+        posted = parse_qs(request.post_data or "")
+        return all(posted.get(name) == [value] for name, value in containing.items())
+
+    return page.expect_response(is_it)
+
+
+def answer_cell(page: Page, code: str) -> Locator:
+    """The answer shown for one indicator on the review's read-only page."""
+    answers = page.get_by_role("region", name="9. Indicator answers")
+    return (
+        answers.get_by_role("row", name=re.compile(rf"^{re.escape(code)} "))
+        .get_by_role("cell")
+        .first
+    )
+
+
+def field_name(field: Locator) -> str:
+    return field.get_attribute("name")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_review_is_written_returned_revised_and_approved(
+    base_data, live_server, page: Page, reviewer_page: Page
+):
+    # The seeded first cycle (a transactional test before this one may have emptied the
+    # tables; the migration's seeding is idempotent), opened by a secretariat admin.
+    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
+        django_apps, None
+    )
+    kenya = Country.objects.get(iso3="KEN")
+    factories.make_focal_point(kenya, email=FOCAL_POINT, name="Wanjiru Kamau")
+    reviewer = factories.make_user(Role.REVIEWER, email=REVIEWER, name="Nia Reviewer")
+    admin = factories.make_user(Role.ADMIN, email="admin@unhabitat.example", name="Amina Admin")
+    cycle_services.open_cycle(ReviewCycle.objects.get(name=CYCLE), by=admin)
+
+    # ---- 1. The focal point starts the review, writes it and submits it. ----
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert_no_axe_violations(page)
+    sign_in(page, FOCAL_POINT, factories.PASSWORD)
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Wanjiru Kamau")
+    assert_no_axe_violations(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
+
+    expect(page).to_have_url(f"{live_server.url}/reviews/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Country reviews")
+    expect(page.get_by_role("table")).to_contain_text("No review yet.")
+    open_cycles = page.get_by_role("region", name="Open cycles")
+    expect(open_cycles).to_contain_text(f"{CYCLE} · deadline March 31, 2023")
+    assert_no_axe_violations(page)
+    open_cycles.get_by_role("button", name="Start the review").click()
+
+    # The editor, empty.
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/reviews/\d+/edit/$"))
+    edit_url = page.url
+    detail_url = edit_url.removesuffix("edit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review of Kenya")
+    expect(status_line(page)).to_have_text(f"{CYCLE} · Draft")
+    expect(save_status(page)).to_contain_text("Changes save automatically.")
+    expect(
+        page.get_by_role("heading", name="Comments from the secretariat to address")
+    ).to_have_count(0)
+    expect(page.get_by_role("region", name="Ready to submit?")).to_contain_text(
+        "Section 1, “Executive summary”, is empty."
+    )
+    assert_no_axe_violations(page)
+
+    # The narrative sections, each with its live word count.
+    for label, text in SECTIONS.items():
+        area = page.get_by_label(label, exact=True)
+        limit = WORD_LIMITS[label.split(".")[0]]
+        count = f"{{}} / {limit} — Limit: {limit} words."
+        expect(area).to_have_accessible_description(re.compile("^" + re.escape(count.format(0))))
+        area.fill(text)
+        expect(area).to_have_accessible_description(
+            re.compile("^" + re.escape(count.format(len(text.split()))))
+        )
+    practices = page.get_by_label("5. Good practices", exact=True)
+    expect(practices).to_have_value("")
+    expect(practices).to_have_accessible_description(re.compile(r"^0 / 800 — Limit: 800 words\."))
+
+    # Every required indicator (tests/reviews/conftest.py REQUIRED_ANSWERS, through the UI).
+    indicator(page, "1.1").get_by_label("Adopted", exact=True).check()
+    indicator(page, "1.2").get_by_label("Yes", exact=True).check()
+    indicator(page, "1.3").get_by_label("Value", exact=True).fill("12")
+    indicator(page, "1.4").get_by_label("Value", exact=True).fill("14")
+    indicator(page, "1.5").get_by_label("Value", exact=True).fill("3")
+    indicator(page, "1.6").get_by_label("Value", exact=True).fill("250000")
+    indicator(page, "1.6").get_by_label("Currency").select_option("KES")
+    indicator(page, "2.1").get_by_label("Yes", exact=True).check()
+    not_available = indicator(page, "3.1")
+    not_available.get_by_label("Data not available").check()
+    not_available.get_by_label("Why the data is not available").fill(
+        "Membership is being confirmed."
+    )
+    # The last answer: the autosave that follows carries everything typed above.
+    established = indicator(page, "2.2").get_by_label("Established", exact=True)
+    with autosave_of(page, containing={field_name(established): "established"}) as autosaved:
+        established.check()
+    assert autosaved.value.ok
+    expect(save_status(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d:\d\d"))
+
+    # "Save now" saves again at once.
+    with page.expect_response(
+        lambda r: r.request.method == "POST"
+        and r.url == edit_url
+        and r.request.header_value("HX-Trigger") is None  # the button, not the form
+    ) as saved_now:
+        save_status(page).get_by_role("button", name="Save now").click()
+    assert saved_now.value.ok
+    expect(save_status(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d:\d\d"))
+    expect(save_status(page)).not_to_contain_text("Not saved")
+    assert_no_axe_violations(page)
+
+    # Submitting, after a confirmation.
+    page.get_by_role("link", name="Submit the review").click()
+    expect(page).to_have_url(f"{detail_url}submit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit the review?")
+    expect(page.get_by_text(f"Kenya · {CYCLE}")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(
+        page.get_by_text("The secretariat will examine it. You cannot change it while it is")
+    ).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirm").click()
+
+    # Submitted: read-only.
+    expect(page).to_have_url(detail_url)
+    expect(page.get_by_role("status")).to_contain_text("Done: the review is now submitted.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review of Kenya")
+    expect(status_line(page)).to_have_text(f"{CYCLE} · Submitted · written in English")
+    expect(page.get_by_text("This review is submitted: it is read-only.")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Submit", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Save now")).to_have_count(0)
+    expect(answer_cell(page, "1.4")).to_have_text("14 municipalities")
+    expect(answer_cell(page, "1.6")).to_have_text("250000 KES")
+    expect(answer_cell(page, "3.1")).to_have_text(
+        "Data not available: Membership is being confirmed."
+    )
+    expect(page.get_by_role("region", name="1. Executive summary")).to_contain_text(
+        SECTIONS["1. Executive summary"]
+    )
+    expect(page.get_by_role("region", name="5. Good practices")).to_contain_text("Not written yet.")
+    assert_no_axe_violations(page)
+
+    # ---- 2. The reviewer finds it in the queue, comments on 1.4 and returns it. ----
+    r = reviewer_page
+    r.goto(f"{live_server.url}/accounts/login/")
+    sign_in(r, REVIEWER, factories.PASSWORD)
+    expect(r).to_have_url(f"{live_server.url}/accounts/2fa/authenticate/")
+    expect(r.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    assert_no_axe_violations(r)
+    r.get_by_label("Code").fill(factories.totp_code(reviewer.totp_secret))
+    r.get_by_role("button", name="Sign in").click()
+    expect(r).to_have_url(f"{live_server.url}/")
+    expect(r.get_by_role("heading", level=1)).to_have_text("Welcome, Nia Reviewer")
+    assert_no_axe_violations(r)
+    r.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
+
+    expect(r).to_have_url(f"{live_server.url}/reviews/queue/")
+    expect(r.get_by_role("heading", level=1)).to_have_text(f"Review queue: {CYCLE}")
+    expect(r.get_by_role("list", name="Counts by status")).to_contain_text("Submitted: 1")
+    kenya_row = r.get_by_role("row").filter(has=r.get_by_role("rowheader", name="Kenya"))
+    expect(kenya_row.get_by_role("cell").nth(1)).to_have_text("Submitted")
+    assert_no_axe_violations(r)
+    kenya_row.get_by_role("link", name="Kenya").click()
+
+    expect(r).to_have_url(detail_url)
+    expect(status_line(r)).to_have_text(f"{CYCLE} · Submitted · written in English")
+    comments = r.get_by_role("region", name="Comments")
+    expect(comments).to_contain_text("No comments yet.")
+    assert_no_axe_violations(r)
+    comments.get_by_label("About").select_option(
+        label="1.4 Local municipalities in the National Tool Network on Safer Cities"
+    )
+    comments.get_by_label("Comment", exact=True).fill(COMMENT)
+    comments.get_by_role("button", name="Add the comment").click()
+
+    expect(r).to_have_url(re.compile(rf"^{re.escape(detail_url)}#thread-\d+$"))
+    expect(r.get_by_role("status")).to_contain_text("Your comment was added.")
+    thread = comments.get_by_role("article", name=re.compile(r"^1\.4 Local municipalities"))
+    expect(thread).to_contain_text("Open")
+    expect(thread).to_contain_text("Nia Reviewer")
+    expect(thread).to_contain_text(COMMENT)
+    assert_no_axe_violations(r)
+    r.get_by_role("link", name="Return for revision").click()
+
+    expect(r).to_have_url(f"{detail_url}return/")
+    expect(r.get_by_role("heading", level=1)).to_have_text("Return the review for revision?")
+    expect(r.get_by_text("1 open comment will be listed for the country.")).to_be_visible()
+    assert_no_axe_violations(r)
+    r.get_by_label("Reason").fill(RETURN_REASON)
+    r.get_by_role("button", name="Confirm").click()
+
+    expect(r).to_have_url(detail_url)
+    expect(r.get_by_role("status")).to_contain_text(
+        "Done: the review is now returned for revision."
+    )
+    expect(status_line(r)).to_have_text(f"{CYCLE} · Returned for revision · written in English")
+    last_step = r.get_by_role("region", name="Timeline").get_by_role("listitem").last
+    expect(last_step).to_contain_text("Submitted → Returned for revision · Nia Reviewer")
+    expect(last_step).to_contain_text(RETURN_REASON)
+    assert_no_axe_violations(r)
+
+    # ---- 3. The focal point sees the comment, changes 1.4 and submits again. ----
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
+    expect(page).to_have_url(f"{live_server.url}/reviews/")
+    expect(page.get_by_role("region", name="Open cycles")).to_have_count(0)
+    review_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=CYCLE))
+    expect(review_row).to_contain_text("Returned for revision")
+    assert_no_axe_violations(page)
+    review_row.get_by_role("link", name=CYCLE).click()
+
+    expect(page).to_have_url(detail_url)
+    expect(status_line(page)).to_have_text(f"{CYCLE} · Returned for revision · written in English")
+    expect(page.get_by_text("it is read-only")).to_have_count(0)
+    expect(page.get_by_role("article", name=re.compile(r"^1\.4 Local municipalities"))).to_contain_text(
+        COMMENT
+    )
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Edit", exact=True).click()
+
+    expect(page).to_have_url(edit_url)
+    expect(status_line(page)).to_have_text(f"{CYCLE} · Returned for revision")
+    to_address = page.get_by_role("region", name="Comments from the secretariat to address")
+    expect(to_address.get_by_role("listitem")).to_have_text([f"1.4 Local municipalities in the National Tool Network on Safer Cities: {COMMENT}"])
+    expect(to_address.get_by_role("link", name="1.4")).to_have_attribute("href", "#indicator-1.4")
+    expect(page.get_by_role("region", name="Ready to submit?")).to_contain_text(
+        "Everything required is there."
+    )
+    for label, text in SECTIONS.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(text)
+    municipalities = indicator(page, "1.4").get_by_label("Value", exact=True)
+    expect(municipalities).to_have_value("14")
+    assert_no_axe_violations(page)
+
+    municipalities.fill("11")
+    # Leaving the field autosaves it; then the bottom button saves the whole form.
+    with autosave_of(page, containing={field_name(municipalities): "11"}) as autosaved:
+        municipalities.press("Tab")
+    assert autosaved.value.ok
+    expect(save_status(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d:\d\d"))
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page).to_have_url(edit_url)
+    expect(
+        page.get_by_role("status").filter(has_text=re.compile(r"^\s*Saved\.\s*$"))
+    ).to_be_visible()
+    expect(indicator(page, "1.4").get_by_label("Value", exact=True)).to_have_value("11")
+    expect(save_status(page)).to_contain_text(re.compile(r"Last saved at \d\d:\d\d:\d\d\."))
+    expect(page.get_by_role("region", name="Ready to submit?")).to_contain_text(
+        "Everything required is there."
+    )
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Submit the review").click()
+
+    expect(page).to_have_url(f"{detail_url}submit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit the review?")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page).to_have_url(detail_url)
+    expect(page.get_by_role("status")).to_contain_text("Done: the review is now submitted.")
+    expect(status_line(page)).to_have_text(f"{CYCLE} · Submitted · written in English")
+    expect(answer_cell(page, "1.4")).to_have_text("11 municipalities")
+    assert_no_axe_violations(page)
+
+    # ---- 4. The reviewer sees what changed and approves. ----
+    r.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
+    kenya_row = r.get_by_role("row").filter(has=r.get_by_role("rowheader", name="Kenya"))
+    expect(kenya_row.get_by_role("cell").nth(1)).to_have_text("Submitted")
+    kenya_row.get_by_role("link", name="Kenya").click()
+
+    expect(r).to_have_url(detail_url)
+    expect(status_line(r)).to_have_text(f"{CYCLE} · Submitted · written in English")
+    assert_no_axe_violations(r)
+    r.get_by_role("link", name="Changes since the last submission").click()
+
+    expect(r).to_have_url(f"{detail_url}changes/")
+    expect(r.get_by_role("heading", level=1)).to_have_text("Changes from version 1 to version 2")
+    changed = r.get_by_role("main").get_by_role("region")
+    expect(changed).to_have_count(1)
+    change = r.get_by_role("region", name=re.compile(r"^1\.4 Local municipalities"))
+    expect(change.get_by_role("deletion")).to_have_text("14")
+    expect(change.get_by_role("insertion")).to_have_text("11")
+    assert_no_axe_violations(r)
+    r.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name=f"Kenya · {CYCLE}"
+    ).click()
+
+    expect(r).to_have_url(detail_url)
+    r.get_by_role("link", name="Approve").click()
+    expect(r).to_have_url(f"{detail_url}approve/")
+    expect(r.get_by_role("heading", level=1)).to_have_text("Approve the review?")
+    assert_no_axe_violations(r)
+    r.get_by_role("button", name="Confirm").click()
+
+    expect(r).to_have_url(detail_url)
+    expect(r.get_by_role("status")).to_contain_text("Done: the review is now approved.")
+    expect(status_line(r)).to_have_text(f"{CYCLE} · Approved · written in English")
+    expect(r.get_by_role("link", name="Approve")).to_have_count(0)
+    expect(r.get_by_role("link", name="Return for revision")).to_have_count(0)
+    assert_no_axe_violations(r)
+
+    # ---- 5. For the focal point the approved review is read-only. ----
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
+    review_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=CYCLE))
+    expect(review_row).to_contain_text("Approved")
+    review_row.get_by_role("link", name=CYCLE).click()
+
+    expect(page).to_have_url(detail_url)
+    expect(status_line(page)).to_have_text(f"{CYCLE} · Approved · written in English")
+    read_only = "This review is approved: it is read-only."
+    expect(page.get_by_text(read_only)).to_be_visible()
+    expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile(r"^(Submit|Withdraw)$"))).to_have_count(0)
+    assert_no_axe_violations(page)
+
+    page.goto(edit_url)
+    expect(page).to_have_url(detail_url)
+    expect(page.get_by_role("status")).to_contain_text(read_only)
+    expect(page.get_by_role("button", name="Save now")).to_have_count(0)
+    assert_no_axe_violations(page)
