@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests import factories
 
 # Playwright's sync API runs an asyncio event loop in this thread, and the live server's
 # database (and the test's own factory calls) live in the same process: let Django's ORM
@@ -101,3 +103,18 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_secretariat(page: Page, base_url: str, user) -> None:
+    """Sign a secretariat user in with password and authenticator code, checking both pages."""
+    page.goto(f"{base_url}/accounts/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert_no_axe_violations(page)
+    sign_in(page, user.email, factories.PASSWORD)
+    expect(page).to_have_url(f"{base_url}/accounts/2fa/authenticate/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    assert_no_axe_violations(page)
+    page.get_by_label("Code").fill(factories.totp_code(user.totp_secret))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base_url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {user.name}")

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in
+from tests.e2e.conftest import assert_no_axe_violations, sign_in_secretariat
 
 CYCLE = "Third review cycle"
 ASSEMBLY = "The third session of the UN-Habitat Assembly"
@@ -19,17 +19,7 @@ def test_admin_builds_a_cycle_matrix_and_opens_the_cycle(base_data, live_server,
     admin = factories.make_user(Role.ADMIN, email="admin@unhabitat.example", name="Amina Admin")
 
     # Signing in, then the authenticator code.
-    page.goto(f"{live_server.url}/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
-    assert_no_axe_violations(page)
-    sign_in(page, "admin@unhabitat.example", factories.PASSWORD)
-    expect(page).to_have_url(f"{live_server.url}/accounts/2fa/authenticate/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
-    assert_no_axe_violations(page)
-    page.get_by_label("Code").fill(factories.totp_code(admin.totp_secret))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Amina Admin")
+    sign_in_secretariat(page, live_server.url, admin)
 
     # The list of cycles (the seeded first cycle may be there, depending on which transactional
     # test ran before this one).

@@ -18,7 +18,7 @@ from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
 from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in
+from tests.e2e.conftest import assert_no_axe_violations, sign_in, sign_in_secretariat
 
 CYCLE = "2021–2023 review cycle"
 FOCAL_POINT = "focal.ke@example.org"
@@ -229,15 +229,7 @@ def test_a_review_is_written_returned_revised_and_approved(
 
     # ---- 2. The reviewer finds it in the queue, comments on 1.4 and returns it. ----
     r = reviewer_page
-    r.goto(f"{live_server.url}/accounts/login/")
-    sign_in(r, REVIEWER, factories.PASSWORD)
-    expect(r).to_have_url(f"{live_server.url}/accounts/2fa/authenticate/")
-    expect(r.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
-    assert_no_axe_violations(r)
-    r.get_by_label("Code").fill(factories.totp_code(reviewer.totp_secret))
-    r.get_by_role("button", name="Sign in").click()
-    expect(r).to_have_url(f"{live_server.url}/")
-    expect(r.get_by_role("heading", level=1)).to_have_text("Welcome, Nia Reviewer")
+    sign_in_secretariat(r, live_server.url, reviewer)
     assert_no_axe_violations(r)
     r.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
 
@@ -298,16 +290,18 @@ def test_a_review_is_written_returned_revised_and_approved(
     expect(page).to_have_url(detail_url)
     expect(status_line(page)).to_have_text(f"{CYCLE} · Returned for revision · written in English")
     expect(page.get_by_text("it is read-only")).to_have_count(0)
-    expect(page.get_by_role("article", name=re.compile(r"^1\.4 Local municipalities"))).to_contain_text(
-        COMMENT
-    )
+    expect(
+        page.get_by_role("article", name=re.compile(r"^1\.4 Local municipalities"))
+    ).to_contain_text(COMMENT)
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Edit", exact=True).click()
 
     expect(page).to_have_url(edit_url)
     expect(status_line(page)).to_have_text(f"{CYCLE} · Returned for revision")
     to_address = page.get_by_role("region", name="Comments from the secretariat to address")
-    expect(to_address.get_by_role("listitem")).to_have_text([f"1.4 Local municipalities in the National Tool Network on Safer Cities: {COMMENT}"])
+    expect(to_address.get_by_role("listitem")).to_have_text(
+        [f"1.4 Local municipalities in the National Tool Network on Safer Cities: {COMMENT}"]
+    )
     expect(to_address.get_by_role("link", name="1.4")).to_have_attribute("href", "#indicator-1.4")
     expect(page.get_by_role("region", name="Ready to submit?")).to_contain_text(
         "Everything required is there."
