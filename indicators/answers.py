@@ -146,8 +146,10 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, indicator: Indicator, *args, options=None, **kwargs):
+    def __init__(self, indicator: Indicator, *args, options=None, require: bool = True, **kwargs):
+        # require=False checks types only: a draft may leave required answers for later.
         self.indicator = indicator
+        self.require = require
         self.options = (
             list(options)
             if options is not None
@@ -236,7 +238,7 @@ class AnswerForm(forms.Form):
             currency = data.get("currency")
             if not currency:
                 self.add_error("currency", _("Choose the currency of the amount."))
-        if not given and not self.errors and self.indicator.required:
+        if not given and not self.errors and self.indicator.required and self.require:
             self.add_error(
                 names[-1],
                 _("This indicator is required: give a value, or mark the data as not available "

@@ -89,3 +89,10 @@ class CommentForm(forms.Form):
 
     def indicator_for(self, target: str):
         return self._indicators.get(target)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), max_length=5000)
+
+    def clean_body(self):
+        return _no_nul(self.cleaned_data["body"].strip())

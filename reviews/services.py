@@ -27,7 +27,6 @@ from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reviews import snapshots, tasks
 from reviews.models import (
-    EDITABLE_STATUSES,
     Answer,
     Review,
     ReviewStatus,
@@ -91,25 +90,31 @@ def save_draft(
     Valid answers are stored with their values; invalid ones keep what was typed (`raw`).
     """
     with transaction.atomic(), pghistory.context(user=by.pk):
+        # Lock the row, then compare versions: the second of two saves waits, then loses.
+        current = (
+            Review.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=review.pk)
+        )
+        if not current.is_editable:
+            raise ValidationError(_("This review can no longer be edited."))
+        if current.lock_version != base_version:
+            raise StaleEdit(current)
         changes = {key: text for key, text in sections.items() if key in {s.key for s in SECTIONS}}
         if language:
             changes["language"] = language
-        updated = Review.objects.filter(
-            pk=review.pk, lock_version=base_version, status__in=EDITABLE_STATUSES,
-            cycle__status=CycleStatus.OPEN,
-        ).update(**changes, lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now())  # fmt: skip
-        if not updated:
-            current = Review.objects.get(pk=review.pk)
-            if not current.is_editable:
-                raise ValidationError(_("This review can no longer be edited."))
-            raise StaleEdit(current)
+        Review.objects.filter(pk=review.pk).update(
+            **changes, lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now()
+        )
         for form in answer_forms:
             _store_answer(review, form)
         return Review.objects.get(pk=review.pk)
 
 
 def _store_answer(review: Review, form: AnswerForm) -> None:
-    raw = {name: form.data.get(form.add_prefix(name), "") for name in form.fields}
+    # PostgreSQL's JSON cannot hold NUL; the form already refuses it, so show a stand-in.
+    raw = {
+        name: str(form.data.get(form.add_prefix(name), "")).replace("\x00", "\ufffd")
+        for name in form.fields
+    }
     defaults = {"raw": raw, "is_valid": form.is_valid()}
     if form.is_valid():
         data = form.cleaned_data
@@ -168,6 +173,22 @@ def missing_for_submission(review: Review) -> list[Missing]:
                 )
             )
     return missing  # fmt: skip
+
+
+def progress_of(review: Review) -> dict:
+    """Per section: words against the limit; per outcome: indicators answered."""
+    sections = []
+    for section in SECTIONS:
+        words = word_count(review.section_text(section.key))
+        state = "over" if words > section.word_limit else ("written" if words else "empty")
+        sections.append({"section": section, "words": words, "state": state})
+    answered = {a.indicator_id for a in review.answers.all() if a.is_valid and a.is_answered}
+    outcomes: dict = {}
+    for indicator in matrix_indicators(review):
+        row = outcomes.setdefault(indicator.area.outcome, {"answered": 0, "total": 0})
+        row["total"] += 1
+        row["answered"] += indicator.pk in answered
+    return {"sections": sections, "outcomes": outcomes}
 
 
 def matrix_indicators(review: Review):

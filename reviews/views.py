@@ -13,7 +13,7 @@ from countries.models import Country, Region
 from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, ReviewCycle
 from reviews import evidence, services, snapshots
-from reviews.forms import CommentForm, ReasonForm, SectionsForm
+from reviews.forms import CommentForm, ReasonForm, ReplyForm, SectionsForm
 from reviews.models import Comment, CommentThread, Review, ReviewStatus, ThreadStatus
 from reviews.sections import BY_KEY, SECTIONS
 
@@ -108,7 +108,9 @@ def _answer_forms(request: HttpRequest, review: Review, indicators, data=None) -
         if answer and answer.raw:
             initial = {k: v for k, v in answer.raw.items()}
         options = [(o.value, o.label) for o in indicator.options.all()]
-        form = AnswerForm(indicator, data, prefix=prefix, initial=initial, options=options)
+        form = AnswerForm(
+            indicator, data, prefix=prefix, initial=initial, options=options, require=False
+        )
         if data is None and answer and not answer.is_valid:
             # Show the error of what was typed last time as soon as the editor opens.
             form = AnswerForm(
@@ -116,6 +118,7 @@ def _answer_forms(request: HttpRequest, review: Review, indicators, data=None) -
                 {f"{prefix}-{k}": v for k, v in answer.raw.items()},
                 prefix=prefix,
                 options=options,
+                require=False,
             )
         forms.append(form)
     return forms
@@ -152,27 +155,19 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reviews:detail", review.pk)
         else:
             if request.htmx:
-                return render(
-                    request,
-                    "reviews/review_edit.html#save-status",
-                    {"review": review, "saved": True},
-                )
+                return _save_status(request, review, saved=True)
             invalid = [f.indicator.code for f in answer_forms if not f.is_valid()]
-            if invalid:
-                messages.warning(
-                    request,
-                    _("Saved. Some answers need correcting: %(codes)s.")
-                    % {"codes": ", ".join(invalid)},
-                )
-            else:
+            if not invalid:
                 messages.success(request, _("Saved."))
-            return redirect("reviews:edit", review.pk)
+                return redirect("reviews:edit", review.pk)
+            # Show the errors next to their fields, with exactly what was typed.
+            messages.warning(
+                request,
+                _("Saved. Some answers need correcting: %(codes)s.")
+                % {"codes": ", ".join(invalid)},
+            )
     if request.htmx and request.method == "POST":
-        return render(
-            request,
-            "reviews/review_edit.html#save-status",
-            {"review": review, "conflict": conflict, "sections_form": sections_form},
-        )
+        return _save_status(request, review, conflict=conflict, sections_form=sections_form)
     context = _editor_context(review, sections_form, answer_forms, conflict)
     context |= evidence.evidence_context(review, request.user)
     return render(request, "reviews/review_edit.html", context)
@@ -184,7 +179,12 @@ def _save_status(request: HttpRequest, review: Review, **context) -> HttpRespons
     status = render_to_string("reviews/review_edit.html#save-status", context, request)
     ready = render_to_string(
         "reviews/review_edit.html#ready",
-        {"review": review, "missing": services.missing_for_submission(review), "oob": True},
+        {
+            "review": review,
+            "missing": services.missing_for_submission(review),
+            "progress": services.progress_of(review),
+            "oob": True,
+        },
         request,
     )
     return HttpResponse(status + ready)
@@ -208,11 +208,18 @@ def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
         "conflict": conflict,
         "open_threads": threads,
         "missing": services.missing_for_submission(review),
+        "progress": services.progress_of(review),
     }
 
 
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk)
+    return _render_detail(request, _review(request, pk))
+
+
+def _render_detail(
+    request: HttpRequest, review: Review, *, comment_form=None, reply=None, status=200
+):
+    """The review page; a refused comment or reply comes back with its text and message."""
     user = request.user
     indicators = list(services.matrix_indicators(review))
     answers = {a.indicator_id: a for a in review.answers.all()}
@@ -237,7 +244,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "can_comment": user.has_perm("reviews.comment_review"),
         "can_edit": review.is_editable and user.has_perm("reviews.change_review"),
-        "comment_form": CommentForm(review=review, indicators=indicators),
+        "comment_form": comment_form or CommentForm(review=review, indicators=indicators),
+        "reply": reply,
         "practices": review.practices.all(),
         "municipalities": review.country.municipalities.all(),
         "attachments": review.attachments.all(),
@@ -302,18 +310,17 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     indicators = list(services.matrix_indicators(review))
     form = CommentForm(request.POST, review=review, indicators=indicators)
-    if form.is_valid():
-        target = form.cleaned_data["target"]
-        thread = CommentThread.objects.create(
-            review=review,
-            section=target if target in BY_KEY else "",
-            indicator=form.indicator_for(target),
-        )
-        Comment.objects.create(thread=thread, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Your comment was added."))
-        return redirect(reverse("reviews:detail", args=[review.pk]) + f"#thread-{thread.pk}")
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("reviews:detail", review.pk)
+    if not form.is_valid():
+        return _render_detail(request, review, comment_form=form)
+    target = form.cleaned_data["target"]
+    thread = CommentThread.objects.create(
+        review=review,
+        section=target if target in BY_KEY else "",
+        indicator=form.indicator_for(target),
+    )
+    Comment.objects.create(thread=thread, author=request.user, body=form.cleaned_data["body"])
+    messages.success(request, _("Your comment was added."))
+    return redirect(reverse("reviews:detail", args=[review.pk]) + f"#thread-{thread.pk}")
 
 
 @require_POST
@@ -322,13 +329,15 @@ def comment_reply(request: HttpRequest, pk: int, thread: int) -> HttpResponse:
     if not request.user.has_perm("reviews.comment_review"):
         raise PermissionDenied
     thread_obj = get_object_or_404(review.threads, pk=thread)
-    body = request.POST.get("body", "").strip()
-    if body and "\x00" not in body and len(body) <= 5000:
-        Comment.objects.create(thread=thread_obj, author=request.user, body=body)
-        if request.POST.get("resolve") and request.user.has_perm("reviews.decide_review"):
-            _set_thread(thread_obj, request.user, resolved=True)
-    else:
-        messages.error(request, _("Write a reply of at most 5,000 characters."))
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        reply = {
+            "thread": thread_obj.pk,
+            "text": request.POST.get("body", ""),
+            "errors": form.errors["body"],
+        }
+        return _render_detail(request, review, reply=reply)
+    Comment.objects.create(thread=thread_obj, author=request.user, body=form.cleaned_data["body"])
     return redirect(reverse("reviews:detail", args=[review.pk]) + f"#thread-{thread_obj.pk}")
 
 

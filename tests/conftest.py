@@ -18,6 +18,12 @@ def eager_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """A deliberately slow password hash is for production; personas need not pay it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
         "default": {

@@ -40,6 +40,7 @@ def answer_forms(review: Review, answers: dict[str, dict]) -> list[AnswerForm]:
                     data,
                     prefix=prefix,
                     options=[(o.value, o.label) for o in indicator.options.all()],
+                    require=False,
                 )
             )
     return forms
