@@ -11,20 +11,28 @@ local_pg() {
   local bindir data run as=()
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   [ -n "$bindir" ] || { echo "!! No PostgreSQL binaries: set DATABASE_URL or install postgresql" >&2; exit 1; }
-  data="$PWD/var/pg/data"; run="$PWD/var/pg/run"
+  local home="$PWD/var/pg"
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root: run it as the postgres system user. When that user
+    # cannot reach the checkout (a private temporary folder, say), keep the cluster in /var/tmp.
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    mkdir -p "$home"
+    if ! runuser -u postgres -- test -x "$home"; then
+      home="/var/tmp/portal-pg-$(printf %s "$PWD" | sha1sum | cut -c1-12)"
+    fi
+    as=(runuser -u postgres --)
+  fi
+  data="$home/data"; run="$home/run"
   mkdir -p "$data" "$run"
   if [ "$(id -u)" = 0 ]; then
-    # PostgreSQL refuses to run as root: run it as the postgres system user.
-    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-    chown -R postgres "$PWD/var/pg"; chmod 700 "$data"
-    as=(runuser -u postgres --)
+    chown -R postgres "$home"; chmod 700 "$data"
   fi
   if [ ! -f "$data/PG_VERSION" ]; then
     echo "==> Creating the project-local PostgreSQL in var/pg"
     "${as[@]}" "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if ! "${as[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$PWD/var/pg/server.log" -w start -o \
+    "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$home/server.log" -w start -o \
       "-c listen_addresses='' -c unix_socket_directories='$run' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
     STARTED_LOCAL_PG="$bindir/pg_ctl"
   fi
