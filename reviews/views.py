@@ -190,11 +190,17 @@ def _save_status(request: HttpRequest, review: Review, **context) -> HttpRespons
     return HttpResponse(status + ready)
 
 
-def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
+def _by_outcome(items, indicator_of) -> dict:
+    """{outcome: {area: [item, …]}} in matrix order, for items that each concern an indicator."""
     outcomes: dict = {}
-    for form in answer_forms:
-        area = form.indicator.area
-        outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(form)
+    for item in items:
+        area = indicator_of(item).area
+        outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(item)
+    return outcomes
+
+
+def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
+    outcomes = _by_outcome(answer_forms, lambda form: form.indicator)
     threads = (
         review.threads.filter(status=ThreadStatus.OPEN)
         .select_related("indicator")
@@ -223,12 +229,8 @@ def _render_detail(
     user = request.user
     indicators = list(services.matrix_indicators(review))
     answers = {a.indicator_id: a for a in review.answers.all()}
-    outcomes: dict = {}
-    for indicator in indicators:
-        area = indicator.area
-        outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(
-            (indicator, answers.get(indicator.pk))
-        )
+    rows = [(indicator, answers.get(indicator.pk)) for indicator in indicators]
+    outcomes = _by_outcome(rows, lambda row: row[0])
     threads = review.threads.select_related("indicator", "resolved_by").prefetch_related(
         Prefetch("comments", queryset=Comment.objects.select_related("author"))
     )
