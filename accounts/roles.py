@@ -36,6 +36,8 @@ _REVIEWER = [
     "reviews.view_all_reviews",
     "reviews.comment_review",
     "reviews.decide_review",
+    "reviews.compile_reports",
+    "reviews.view_download_log",
     *_READ_ALL_COUNTRIES,
     *_MUNICIPALITIES,
     "countries.change_country_status",

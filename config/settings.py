@@ -272,8 +272,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.send_deadline_reminders",
         "schedule": 60 * 60,  # hourly; each reminder still goes out once only
     },
+    "render-sweeper": {
+        "task": "reviews.tasks.sweep_render_jobs",
+        "schedule": 5 * 60,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- PDF renders (reviews/jobs.py) ---------------------------------------------------------
+# A compile waits this long after the last approval that asked for it (a burst makes one).
+DOSSIER_DEBOUNCE_SECONDS = int(os.environ.get("DOSSIER_DEBOUNCE_SECONDS", "60"))
+# A running job silent for this long is taken to be stuck and is sent again.
+RENDER_STUCK_AFTER = int(os.environ.get("RENDER_STUCK_AFTER", str(30 * 60)))
+# A queued job not started this long after it was due lost its message and is sent again.
+RENDER_QUEUED_GRACE = int(os.environ.get("RENDER_QUEUED_GRACE", str(5 * 60)))
+RENDER_RETRY_DELAY = int(os.environ.get("RENDER_RETRY_DELAY", "30"))
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from accounts import views as account_views
 from config import views
+from reviews import report_urls
 
 # The admin signs in through allauth too (two-factor, lock-out).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,5 +20,7 @@ urlpatterns = [
     path("countries/", include("countries.urls")),
     path("cycles/", include("indicators.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reports/", include("reviews.report_urls")),
+    path("library/", include(report_urls.library_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,11 @@ class ReviewCycle(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=CycleStatus.choices, default=CycleStatus.PLANNING
     )
+    report_introduction = models.TextField(
+        _("introduction to the compiled report"),
+        blank=True,
+        help_text=_("Written by the secretariat; opens the compiled Assembly report."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReviewCycleQuerySet.as_manager()

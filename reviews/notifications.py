@@ -98,3 +98,15 @@ def send_deadline_reminders(today: datetime.date | None = None) -> int:
             key = f"reminder:{cycle.pk}:{country.pk}:{threshold}"
             sent += _send_once(key, focal_points_of(country), "reminder", context)
     return sent
+
+
+def notify_report_ready(report_id: int) -> bool:
+    """A new version of a cycle's compiled report is ready: tell the secretariat."""
+    from reviews.models import ReportFile
+
+    report = ReportFile.objects.select_related("cycle").get(pk=report_id)
+    context = {
+        "report": report,
+        "link": settings.SITE_URL + reverse("reports:cycle", args=[report.cycle_id]),
+    }
+    return _send_once(f"report-ready:{report.pk}", secretariat(), "report_ready", context)

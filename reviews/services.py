@@ -15,6 +15,7 @@ Each transition locks the review row, checks the state it starts from, records a
 from dataclasses import dataclass
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +26,7 @@ from accounts.models import User
 from countries.models import Country
 from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, Indicator, ReviewCycle
-from reviews import snapshots, tasks
+from reviews import jobs, snapshots, tasks
 from reviews.models import (
     Answer,
     Review,
@@ -201,6 +202,15 @@ def matrix_indicators(review: Review):
     )
 
 
+def by_outcome(items, indicator_of) -> dict:
+    """{outcome: {area: [item, …]}} in matrix order, for items that each concern an indicator."""
+    outcomes: dict = {}
+    for item in items:
+        area = indicator_of(item).area
+        outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(item)
+    return outcomes
+
+
 def _transition(
     review: Review, to: ReviewStatus, *, by: User, allowed_from, reason: str = "", snapshot=None
 ) -> Review:
@@ -245,8 +255,11 @@ def submit_review(review: Review, *, by: User) -> Review:
     snapshot = Snapshot.objects.create(
         review=review, version=version, content=snapshots.capture(review), created_by=by
     )
-    return _transition(review, ReviewStatus.SUBMITTED, by=by, snapshot=snapshot,
-                       allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED))  # fmt: skip
+    review = _transition(review, ReviewStatus.SUBMITTED, by=by, snapshot=snapshot,
+                         allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED))  # fmt: skip
+    # The secretariat gets the submitted version as a PDF marked DRAFT.
+    jobs.request_review_pdf(review, snapshot, draft=True, by=by)
+    return review
 
 
 @transaction.atomic
@@ -257,7 +270,15 @@ def return_review(review: Review, *, by: User, reason: str) -> Review:
 
 @transaction.atomic
 def approve_review(review: Review, *, by: User) -> Review:
-    return _transition(review, ReviewStatus.APPROVED, by=by, allowed_from=(ReviewStatus.SUBMITTED,))
+    """Approve the submitted version: its final PDF is rendered and the cycle's report
+    recompiled (once, a little after the last of several approvals)."""
+    review = _transition(
+        review, ReviewStatus.APPROVED, by=by, allowed_from=(ReviewStatus.SUBMITTED,)
+    )
+    snapshot = review.snapshots.order_by("-version").first()
+    jobs.request_review_pdf(review, snapshot, draft=False, by=by)
+    jobs.request_compile(review.cycle, by=by, delay=settings.DOSSIER_DEBOUNCE_SECONDS)
+    return review
 
 
 @transaction.atomic
@@ -289,4 +310,5 @@ def publish_reviews(cycle: ReviewCycle, *, by: User) -> int:
     )
     for review in reviews:
         _transition(review, ReviewStatus.PUBLISHED, by=by, allowed_from=(ReviewStatus.APPROVED,))
+    jobs.request_compile(cycle, by=by)  # the published version of the compiled report
     return len(reviews)

@@ -14,3 +14,26 @@ def send_deadline_reminders() -> int:
     from reviews import notifications
 
     return notifications.send_deadline_reminders()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_render_job(job_id: int) -> str:
+    """Render one PDF of the job table (safe to run twice: one artifact)."""
+    from reviews import jobs
+
+    return jobs.run(job_id)
+
+
+@shared_task
+def sweep_render_jobs() -> int:
+    """Send again the render jobs whose message was lost or whose worker stopped."""
+    from reviews import jobs
+
+    return jobs.sweep()
+
+
+@shared_task
+def notify_report_ready(report_id: int) -> bool:
+    from reviews import notifications
+
+    return notifications.notify_report_ready(report_id)

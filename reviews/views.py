@@ -14,7 +14,16 @@ from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, ReviewCycle
 from reviews import evidence, services, snapshots
 from reviews.forms import CommentForm, ReasonForm, ReplyForm, SectionsForm
-from reviews.models import Comment, CommentThread, Review, ReviewStatus, ThreadStatus
+from reviews.models import (
+    Comment,
+    CommentThread,
+    JobStatus,
+    RenderJob,
+    ReportFile,
+    Review,
+    ReviewStatus,
+    ThreadStatus,
+)
 from reviews.sections import BY_KEY, SECTIONS
 
 # action → (service, permission, whether a reason is asked for)
@@ -190,17 +199,8 @@ def _save_status(request: HttpRequest, review: Review, **context) -> HttpRespons
     return HttpResponse(status + ready)
 
 
-def _by_outcome(items, indicator_of) -> dict:
-    """{outcome: {area: [item, …]}} in matrix order, for items that each concern an indicator."""
-    outcomes: dict = {}
-    for item in items:
-        area = indicator_of(item).area
-        outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(item)
-    return outcomes
-
-
 def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
-    outcomes = _by_outcome(answer_forms, lambda form: form.indicator)
+    outcomes = services.by_outcome(answer_forms, lambda form: form.indicator)
     threads = (
         review.threads.filter(status=ThreadStatus.OPEN)
         .select_related("indicator")
@@ -230,7 +230,7 @@ def _render_detail(
     indicators = list(services.matrix_indicators(review))
     answers = {a.indicator_id: a for a in review.answers.all()}
     rows = [(indicator, answers.get(indicator.pk)) for indicator in indicators]
-    outcomes = _by_outcome(rows, lambda row: row[0])
+    outcomes = services.by_outcome(rows, lambda row: row[0])
     threads = review.threads.select_related("indicator", "resolved_by").prefetch_related(
         Prefetch("comments", queryset=Comment.objects.select_related("author"))
     )
@@ -253,6 +253,12 @@ def _render_detail(
         "attachments": review.attachments.all(),
         "has_versions": review.snapshots.count() > 1,
         "can_see_history": user.has_perm("reviews.view_all_reviews"),
+        "review_pdfs": ReportFile.objects.visible_to(user)
+        .filter(review=review)
+        .select_related("snapshot", "cycle", "review__country"),
+        "pending_jobs": RenderJob.objects.visible_to(user).filter(
+            review=review, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]
+        ),
     }
     return render(request, "reviews/review_detail.html", context)
 

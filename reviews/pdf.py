@@ -1,0 +1,230 @@
+"""PDFs from objects: pure functions, no Celery, no storage writes (SPEC §6).
+
+Everything is drawn by WeasyPrint from the templates in `templates/pdf/`. The renderer reaches
+nothing but what `LockedFetcher` hands it: the project's own stylesheet and the document's own
+images. Text comes from Django templates with autoescaping, so what a country wrote is text,
+never markup.
+"""
+
+import hashlib
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from indicators.models import Indicator, Matrix
+from reviews import services
+from reviews.models import Answer, Attachment, Review, ReviewStatus, Snapshot, Transition
+from reviews.sections import SECTIONS
+
+logger = logging.getLogger(__name__)
+
+# Bump when the templates or styles change in a way that must re-render cached chapters.
+TEMPLATE_VERSION = "2026-11-23.1"
+ASSET_SUFFIXES = {".css"}
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
+RTL_LANGUAGES = {"ar"}
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    # [{"title": "...", "page": 0-based index, "children": [...]}], from the headings.
+    outline: list = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+class LockedFetcher(URLFetcher):
+    """Hands WeasyPrint two kinds of URL and refuses every other one.
+
+    - `asset:css/pdf.css`: a stylesheet of the project's static files (no `..`, CSS only);
+    - `image:<sha256>`: one of this document's own images, given when the fetcher is made.
+
+    No network, no `file://`, no `data:`, no other path. Refusals are kept in `refused`.
+    """
+
+    def __init__(self, images: dict[str, tuple[bytes, str]] | None = None):
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
+        self.images = images or {}
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme, _sep, rest = url.partition(":")
+        if scheme == "asset":
+            body = self._asset(rest)
+            if body is not None:
+                return URLFetcherResponse(url, body, {"Content-Type": "text/css; charset=utf-8"})
+        elif scheme == "image" and rest in self.images:
+            body, mime_type = self.images[rest]
+            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+        self.refused.append(url)
+        logger.warning("PDF renderer refused to fetch %r", url[:200])
+        raise ValueError("refused by the portal's URL fetcher")
+
+    @staticmethod
+    def _asset(path: str) -> bytes | None:
+        """A stylesheet from the project's own `static/` folder, or None."""
+        root = (Path(settings.BASE_DIR) / "static").resolve()
+        if not path or path.startswith("/") or Path(path).suffix not in ASSET_SUFFIXES:
+            return None
+        found = (root / path).resolve()
+        if not found.is_relative_to(root) or not found.is_file():
+            return None
+        return found.read_bytes()
+
+
+def render_html(html: str, *, images=None, tagged: bool = True, fetcher=None) -> Rendered:
+    """HTML → PDF bytes, page count and outline. Tagged PDF/UA-1 unless `tagged` is False."""
+    fetcher = fetcher or LockedFetcher(images)
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(pdf_tags=tagged)
+    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    pdf = document.write_pdf(**options)
+    return Rendered(pdf, len(document.pages), _outline(document.make_bookmark_tree()))
+
+
+def _outline(tree) -> list:
+    return [
+        {"title": label, "page": target[0], "children": _outline(children)}
+        for label, target, children, _state in tree
+    ]
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def text_direction(text: str, default: str = "ltr") -> str:
+    """The direction of a text by its first strong character (the Unicode bidi rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
+# --- The country review ------------------------------------------------------------------
+
+
+@dataclass
+class ReviewDocument:
+    """What a review PDF shows: a submitted version of the review, and how it stands."""
+
+    review: Review
+    snapshot: Snapshot
+    draft: bool
+    approval: Transition | None
+    language: str
+
+    def content_key(self, mode: str) -> str:
+        """The hash of everything the rendered pages depend on (the chapter cache's key)."""
+        approval = (
+            {"by": str(self.approval.by), "at": self.approval.at.isoformat()}
+            if self.approval
+            else None
+        )
+        payload = {
+            "template": TEMPLATE_VERSION,
+            "mode": mode,
+            "language": self.language,
+            "country": [self.review.country.name, self.review.country.iso3],
+            "cycle": [self.review.cycle.name, self.review.cycle.assembly],
+            "version": self.snapshot.version,
+            "content": self.snapshot.content,
+            "draft": self.draft,
+            "approval": approval,
+            "images": sorted(self.images()),
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def images(self) -> dict[str, tuple[bytes, str]]:
+        """The review's own PNG and JPEG evidence, by content hash, as submitted."""
+        wanted = {
+            a["sha256"]
+            for a in self.snapshot.content.get("attachments", [])
+            if a["kind"] in IMAGE_TYPES
+        }
+        if not hasattr(self, "_images"):
+            self._images = {}
+            for attachment in Attachment.objects.filter(review=self.review, sha256__in=wanted):
+                try:
+                    with attachment.file.open("rb") as handle:
+                        body = handle.read()
+                except OSError:
+                    continue
+                if hashlib.sha256(body).hexdigest() == attachment.sha256:
+                    self._images[attachment.sha256] = (body, IMAGE_TYPES[attachment.kind])
+        return self._images
+
+    def context(self) -> dict:
+        content = self.snapshot.content
+        matrix = Matrix.objects.get(cycle=self.review.cycle, version=content["matrix_version"])
+        indicators = (
+            Indicator.objects.filter(matrix=matrix)
+            .select_related("area__outcome")
+            .prefetch_related("options")
+            .order_by("area__outcome__order", "area__order", "order")
+        )
+        answers = {code: Answer(**fields) for code, fields in content["answers"].items()}
+        rows = [(indicator, answers.get(indicator.code)) for indicator in indicators]
+        images = self.images()
+        return {
+            "review": self.review,
+            "country": self.review.country,
+            "cycle": self.review.cycle,
+            "snapshot": self.snapshot,
+            "draft": self.draft,
+            "approval": self.approval,
+            "language": self.language,
+            "dir": direction(self.language),
+            "written_in": dict(settings.LANGUAGES).get(content.get("language"), ""),
+            "sections": [
+                (s, text, text_direction(text, direction(self.language)))
+                for s in SECTIONS
+                for text in [content["sections"].get(s.key, "")]
+            ],
+            "outcomes": services.by_outcome(rows, lambda row: row[0]),
+            "practices": content.get("practices", []),
+            "municipalities": content.get("municipalities", []),
+            "attachments": content.get("attachments", []),
+            "figures": [a for a in content.get("attachments", []) if a["sha256"] in images],
+        }
+
+
+def review_document(
+    review: Review, snapshot: Snapshot, *, draft: bool, language: str = ""
+) -> ReviewDocument:
+    approval = None
+    if not draft:
+        approval = (
+            review.transitions.filter(to_status=ReviewStatus.APPROVED)
+            .select_related("by")
+            .order_by("-at")
+            .first()
+        )
+    return ReviewDocument(review, snapshot, draft, approval, language or review.language)
+
+
+def render_review(document: ReviewDocument, *, chapter: bool = False) -> Rendered:
+    """The country review PDF (cover, contents, sections, answers, …) or, with `chapter`,
+    the same pages as a chapter of the compiled report (no cover, no page numbers: the
+    dossier numbers its pages as a whole)."""
+    with translation.override(document.language):
+        html = render_to_string("pdf/review.html", document.context() | {"chapter": chapter})
+    return render_html(html, images=document.images(), tagged=True)
+
+
+def latest_snapshot(review: Review) -> Snapshot | None:
+    return review.snapshots.order_by("-version").first()
