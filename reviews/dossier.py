@@ -12,6 +12,8 @@ Known limit (bench/RESULTS.md): each part is a tagged PDF, but joining them keep
 not the structure trees, so the dossier as a whole is not tagged. Country review PDFs are.
 """
 
+from __future__ import annotations
+
 import hashlib
 import io
 import json
@@ -32,7 +34,7 @@ from indicators.models import Indicator, IndicatorType, ReviewCycle
 from reviews import charts, pdf, success
 from reviews.models import ChapterCache, Review, ReviewStatus
 
-FOLIO_CHUNK = 250
+FOLIO_CHUNK = 100
 NUMERIC = {IndicatorType.WHOLE_NUMBER, IndicatorType.DECIMAL, IndicatorType.PERCENTAGE}
 
 
@@ -71,8 +73,9 @@ def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -
             return pdf.Rendered(body, entry.pages, entry.outline)
     rendered = render()
     name = f"chapters/{key}-{rendered.sha256}.pdf"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(rendered.pdf))
+    if default_storage.exists(name):  # maybe cut short by a killed worker: write it again
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(rendered.pdf))
     ChapterCache.objects.update_or_create(
         key=key, defaults={"file": name, "pages": rendered.pages, "outline": rendered.outline}
     )
@@ -371,7 +374,7 @@ def _outline_item(item: dict, start: int) -> pikepdf.OutlineItem:
 
 
 def folio_sheet(chunk: int, language: str) -> pdf.Rendered:
-    """Pages carrying only a page number (chunk 0: 1–250, chunk 1: 251–500, …), cached."""
+    """Pages carrying only a page number (chunk 0: pages 1–100, chunk 1: 101–200, …), cached."""
     first = chunk * FOLIO_CHUNK + 1
     key = _key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
     with translation.override(language):

@@ -89,7 +89,11 @@ def request_compile(
 
 
 def retry(job: RenderJob, *, by: User) -> RenderJob:
-    """Send a failed job again, with a fresh count of attempts."""
+    """Send a failed job again, with a fresh count of attempts (for a compile, the one
+    already waiting, if there is one)."""
+    newer = _queued_compile(job)
+    if newer:
+        return request_compile(job.cycle, by=by, language=job.language)
     updated = RenderJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
         status=JobStatus.QUEUED, attempts=0, error="", not_before=None, requested_by=by
     )
@@ -180,12 +184,33 @@ def _next_number(cycle) -> int:
     return (done["n"] or 0) + 1
 
 
+def _queued_compile(job: RenderJob) -> RenderJob | None:
+    """Another compile of the same cycle and language already waiting, if any."""
+    if job.kind != ReportKind.DOSSIER:
+        return None
+    return (
+        RenderJob.objects.filter(
+            kind=ReportKind.DOSSIER,
+            cycle_id=job.cycle_id,
+            language=job.language,
+            status=JobStatus.QUEUED,
+        )
+        .exclude(pk=job.pk)
+        .first()
+    )
+
+
 def fail(job: RenderJob, error: str) -> None:
+    """Record the error; queue the job again while attempts remain, else mark it failed."""
     with transaction.atomic():
         current = RenderJob.objects.select_for_update().get(pk=job.pk)
         if current.status != JobStatus.RUNNING:
             return
         again = current.attempts < MAX_ATTEMPTS
+        newer = _queued_compile(current) if again else None
+        if newer:  # a newer compile of the same report is waiting: it does this one's work
+            again = False
+            error = f"{error}\nNot tried again: compile #{newer.pk} is queued and will include everything."
         current.status = JobStatus.QUEUED if again else JobStatus.FAILED
         current.error = error[:2000]
         current.finished_at = None if again else timezone.now()

@@ -7,6 +7,7 @@ never markup.
 """
 
 import hashlib
+import io
 import json
 import logging
 import unicodedata
@@ -16,11 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import Image
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from indicators.models import Indicator, Matrix
-from reviews import services
 from reviews.models import Answer, Attachment, Review, ReviewStatus, Snapshot, Transition
 from reviews.sections import SECTIONS
 
@@ -76,7 +77,9 @@ class LockedFetcher(URLFetcher):
     def _asset(path: str) -> bytes | None:
         """A stylesheet from the project's own `static/` folder, or None."""
         root = (Path(settings.BASE_DIR) / "static").resolve()
-        if not path or path.startswith("/") or Path(path).suffix not in ASSET_SUFFIXES:
+        if not path or path.startswith("/") or ".." in Path(path).parts:
+            return None
+        if Path(path).suffix not in ASSET_SUFFIXES:
             return None
         found = (root / path).resolve()
         if not found.is_relative_to(root) or not found.is_file():
@@ -165,10 +168,12 @@ class ReviewDocument:
                 except OSError:
                     continue
                 if hashlib.sha256(body).hexdigest() == attachment.sha256:
-                    self._images[attachment.sha256] = (body, IMAGE_TYPES[attachment.kind])
+                    self._images[attachment.sha256] = _without_metadata(body, attachment.kind)
         return self._images
 
     def context(self) -> dict:
+        from reviews.services import by_outcome  # services → jobs → pdf: import when used
+
         content = self.snapshot.content
         matrix = Matrix.objects.get(cycle=self.review.cycle, version=content["matrix_version"])
         indicators = (
@@ -190,17 +195,29 @@ class ReviewDocument:
             "language": self.language,
             "dir": direction(self.language),
             "written_in": dict(settings.LANGUAGES).get(content.get("language"), ""),
+            "written_language": content.get("language") or self.review.language,
             "sections": [
                 (s, text, text_direction(text, direction(self.language)))
                 for s in SECTIONS
                 for text in [content["sections"].get(s.key, "")]
             ],
-            "outcomes": services.by_outcome(rows, lambda row: row[0]),
+            "outcomes": by_outcome(rows, lambda row: row[0]),
             "practices": content.get("practices", []),
             "municipalities": content.get("municipalities", []),
             "attachments": content.get("attachments", []),
             "figures": [a for a in content.get("attachments", []) if a["sha256"] in images],
         }
+
+
+def _without_metadata(body: bytes, kind: str) -> tuple[bytes, str]:
+    """The image's pixels only: comments, EXIF (a photo's GPS position) and text chunks of
+    an uploaded image do not travel into a published PDF."""
+    with Image.open(io.BytesIO(body)) as image:
+        clean = image.copy()
+    clean.info = {k: v for k, v in clean.info.items() if k == "transparency"}
+    out = io.BytesIO()
+    clean.save(out, format="PNG" if kind == "png" else "JPEG", quality=90)
+    return out.getvalue(), IMAGE_TYPES[kind]
 
 
 def review_document(

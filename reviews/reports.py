@@ -124,7 +124,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status != "failed":
         messages.error(request, _("Only a failed render can be tried again."))
     else:
-        jobs.retry(job, by=request.user)
+        job = jobs.retry(job, by=request.user)
         messages.success(request, _("The render is queued again."))
     return redirect("reports:job", job.pk)
 
@@ -170,7 +170,7 @@ def download_log(request: HttpRequest) -> HttpResponse:
 def library(request: HttpRequest) -> HttpResponse:
     """The public library: approved reviews of published cycles, searchable, with their PDFs."""
     files = ReportFile.objects.published().select_related("review__country", "cycle", "snapshot")
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     region = request.GET.get("region", "")
     cycle = request.GET.get("cycle", "")
     if query:

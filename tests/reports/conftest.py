@@ -44,3 +44,29 @@ def make_approved_review(country, cycle, *, reviewer, sections=None, answers=Non
     }, answers=answers)  # fmt: skip
     review = services.submit_review(review, by=focal)
     return services.approve_review(review, by=reviewer)
+
+
+def run_jobs(**filters) -> list:
+    """Run the queued render jobs matching `filters` in-process, as the worker would."""
+    from reviews import jobs
+    from reviews.models import JobStatus, RenderJob
+
+    queued = list(RenderJob.objects.filter(status=JobStatus.QUEUED, **filters).order_by("pk"))
+    RenderJob.objects.filter(pk__in=[j.pk for j in queued]).update(not_before=None)
+    return [jobs.run(job.pk) for job in queued]
+
+
+@pytest.fixture
+def published_cycle(open_cycle, reviewer, secretariat_admin, focal_point):  # noqa: F811
+    """The first cycle published with Kenya's and Colombia's reviews approved, their PDFs and
+    two versions of the compiled report rendered."""
+    from countries.models import Country
+    from indicators import services as cycle_services
+
+    make_approved_review(Country.objects.get(iso3="KEN"), open_cycle, reviewer=reviewer)
+    make_approved_review(Country.objects.get(iso3="COL"), open_cycle, reviewer=reviewer)
+    run_jobs()  # the draft and final PDFs, and one compile
+    cycle_services.close_cycle(open_cycle, by=secretariat_admin)
+    cycle = cycle_services.publish_cycle(open_cycle, by=secretariat_admin)
+    run_jobs()  # the compile that publication asked for
+    return cycle

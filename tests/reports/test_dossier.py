@@ -22,7 +22,6 @@ def test_compiled_report_has_a_chapter_per_approved_review_and_an_outline(
     open_cycle, three_approved, tmp_path
 ):
     rendered, stats = dossier.compile_report(open_cycle, language="en", version=1)
-    open("/tmp/exp/dossier.pdf", "wb").write(rendered.pdf)
     text = pdf_text(rendered.pdf, tmp_path)
     assert stats.chapters == 3 and stats.rendered == 3 and stats.reused == 0
     for name in ("Kenya", "Colombia", "France"):

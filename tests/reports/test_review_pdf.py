@@ -22,4 +22,3 @@ def test_submitted_review_renders_as_a_marked_draft(submitted_review, tmp_path):
         ["pdfinfo", str(tmp_path / "r.pdf")], capture_output=True, text=True
     ).stdout
     assert "Tagged:          yes" in info
-    open("/tmp/exp/review.pdf", "wb").write(rendered.pdf)

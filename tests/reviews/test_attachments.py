@@ -76,7 +76,8 @@ def messages_of(response) -> list[str]:
 
 
 def stored_files(settings) -> list[Path]:
-    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    """Uploaded evidence in storage (the review's PDFs live beside it, under reports/)."""
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "attachments"
     return [p for p in root.rglob("*") if p.is_file()]
 
 

@@ -1,0 +1,339 @@
+"""A worker child killed with `kill -9` mid-render: after restart the job completes with exactly
+one artifact.
+
+The first test starts a real Celery worker (prefork pool, one child) against the test database
+and the configured broker, asks for a compile of a cycle with several approved reviews, and
+kills the pool child with SIGKILL while it renders. The task is acknowledged late and rejected
+on worker loss (reviews/tasks.py, config/settings.py), so the broker hands the message to the
+new child, which takes over the job whose claimed process is gone (reviews/jobs.py `claim`).
+Run with `-s` to see the recorded timeline and the worker's log.
+
+The other tests drive reviews/jobs.py in-process (tasks eager): a job run twice, a dead claim
+taken over, the sweeper, and the cap on attempts.
+"""
+
+import hashlib
+import importlib
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pikepdf
+import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from countries.models import Country
+from indicators import services as cycle_services
+from indicators.models import ReviewCycle
+from reviews import jobs, pdf
+from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind
+from tests.reports.conftest import make_approved_review
+from tests.test_celery_worker import worker_database_url
+
+# A queue of its own, so the worker takes nothing a developer's `make run` left in the broker.
+QUEUE = "portal-worker-kill-test"
+COUNTRIES = ("KEN", "COL", "FRA", "BRA", "IND", "JPN")  # a compile takes 10–20 s here
+SECONDS = 120
+
+
+# --- A real worker --------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log: Path
+    storage: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def children(self) -> set[int]:
+        pids: set[int] = set()
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            try:
+                pids |= {int(p) for p in (task / "children").read_text().split()}
+            except FileNotFoundError:
+                continue
+        return pids
+
+
+def _purge(queue: str) -> int:
+    with celery_app.connection_for_write() as connection:
+        return connection.default_channel.queue_purge(queue) or 0
+
+
+@pytest.fixture
+def start_worker(tmp_path, settings):
+    """Start a worker (prefork, one child) on its own queue; the test's storage is its storage."""
+    storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    previous_queue = celery_app.conf.task_default_queue
+    started: list[Worker] = []
+
+    def start() -> Worker:
+        storage.mkdir(parents=True, exist_ok=True)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_default_queue = QUEUE
+        _purge(QUEUE)
+        log = tmp_path / "worker.log"
+        env = os.environ | {
+            "DATABASE_URL": worker_database_url(),
+            "CELERY_QUEUE": QUEUE,
+            "PRIVATE_STORAGE_ROOT": str(storage),
+        }
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", QUEUE,
+                 "--pool=prefork", "--concurrency=1", "--without-gossip", "--without-mingle",
+                 "--without-heartbeat", "--loglevel=INFO"],
+                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        worker = Worker(process, log, storage)
+        started.append(worker)
+        deadline = time.monotonic() + 60
+        while " ready." not in worker.log_text():
+            assert process.poll() is None, f"the worker stopped:\n{worker.log_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"no worker ready:\n{worker.log_text()[-3000:]}"
+            time.sleep(0.1)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.process.terminate()
+        try:
+            worker.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait(timeout=10)
+        print(f"\n--- worker log (tail) ---\n{worker.log_text()[-4000:]}")
+    if started:
+        _purge(QUEUE)  # e.g. the "report ready" e-mail the worker had no time to take
+    celery_app.conf.task_default_queue = previous_queue
+
+
+def seeded_open_cycle(admin) -> ReviewCycle:
+    """The seeded first cycle and its matrix (a transactional test's flush removed them)."""
+    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
+        django_apps, None
+    )
+    cycle = ReviewCycle.objects.get(name="2021–2023 review cycle")
+    return cycle_services.open_cycle(cycle, by=admin)
+
+
+def wait_for(job: RenderJob, worker: Worker, test, what: str, timeout: float = SECONDS):
+    deadline = time.monotonic() + timeout
+    while True:
+        job.refresh_from_db()
+        if test(job):
+            return job
+        assert worker.process.poll() is None, f"the worker stopped:\n{worker.log_text()[-3000:]}"
+        assert time.monotonic() < deadline, (
+            f"{what}: not within {timeout}s (job {job.status}, attempts {job.attempts})\n"
+            f"{worker.log_text()[-3000:]}"
+        )
+        time.sleep(0.05)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_compile_whose_worker_child_is_killed_completes_once_after_restart(
+    base_data, secretariat_admin, reviewer, start_worker, monkeypatch
+):
+    cycle = seeded_open_cycle(secretariat_admin)
+    setup = time.monotonic()
+    with monkeypatch.context() as patch:
+        # The approvals' own renders (country PDFs, a debounced compile) are not this test's.
+        patch.setattr(jobs, "_enqueue", lambda job, countdown=0: None)
+        for iso3 in COUNTRIES:
+            make_approved_review(Country.objects.get(iso3=iso3), cycle, reviewer=reviewer)
+    print(f"\n{len(COUNTRIES)} approved reviews in {time.monotonic() - setup:.1f}s")
+
+    worker = start_worker()
+    t0 = time.monotonic()
+    job = jobs.request_compile(cycle, by=secretariat_admin, delay=0)
+    job = wait_for(job, worker, lambda j: j.status == JobStatus.RUNNING, "claimed")
+    claimed, first_claim, first_start = time.monotonic(), job.worker, job.started_at
+    host, _sep, pid = first_claim.rpartition(":")
+    child = int(pid)
+    assert child in worker.children(), "the job was claimed by the worker's pool child"
+
+    time.sleep(2)  # mid-render: the compile takes several times longer
+    job.refresh_from_db()
+    assert (job.status, job.worker) == (JobStatus.RUNNING, first_claim), "not mid-render"
+    assert not ReportFile.objects.filter(job=job).exists()
+    os.kill(child, signal.SIGKILL)
+    killed = time.monotonic()
+
+    job = wait_for(job, worker, lambda j: j.worker != first_claim, "claimed again")
+    reclaimed = time.monotonic()
+    job = wait_for(job, worker, lambda j: j.is_finished, "finished")
+    done = time.monotonic()
+
+    print(
+        f"\n--- timeline of job {job.pk} (s after the compile was requested) ---\n"
+        f"{claimed - t0:6.2f}  running, attempt 1, claimed by {first_claim} "
+        f"(started_at {first_start:%H:%M:%S.%f})\n"
+        f"{killed - t0:6.2f}  kill -9 {child}\n"
+        f"{reclaimed - t0:6.2f}  running, attempt {job.attempts}, claimed by {job.worker} "
+        f"(started_at {job.started_at:%H:%M:%S.%f})\n"
+        f"{done - t0:6.2f}  {job.status} (finished_at {job.finished_at:%H:%M:%S.%f}), "
+        f"stats {job.stats}"
+    )
+    assert job.status == JobStatus.DONE, job.error
+    assert job.attempts == 2
+    assert job.error == ""
+    assert job.worker.rpartition(":")[0] == host and job.worker != first_claim
+    assert not Path(f"/proc/{child}").exists()
+    report = ReportFile.objects.get(job=job)
+    assert ReportFile.objects.filter(kind=ReportKind.DOSSIER, cycle=cycle).count() == 1
+    assert report.number == 1
+    assert job.stats["chapters"] == len(COUNTRIES)
+    files = sorted(p.name for p in (worker.storage / "reports" / "dossier").iterdir())
+    assert files == [f"job-{job.pk}.pdf"]
+    assert report.file.name == f"reports/dossier/job-{job.pk}.pdf"
+    body = (worker.storage / report.file.name).read_bytes()
+    assert (len(body), hashlib.sha256(body).hexdigest()) == (report.bytes, report.sha256)
+    with pikepdf.open(io.BytesIO(body)) as document:
+        assert len(document.pages) == report.pages > len(COUNTRIES)
+    log = worker.log_text()
+    assert f"pid:{child} exited with 'signal 9 (SIGKILL)'" in log  # the pool saw it die …
+    assert len(re.findall(r"run_render_job\[[-0-9a-f]+\] received", log)) == 2  # … and redelivered
+
+
+# --- In-process (tasks eager) -----------------------------------------------------------------
+
+
+def dead_claim() -> str:
+    """host:pid of a process of this host that has ended (and been reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return f"{socket.gethostname()}:{process.pid}"
+
+
+def dossier_files() -> list[str]:
+    folder = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "reports" / "dossier"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def compile_job(open_cycle, reviewer, secretariat_admin, kenya) -> RenderJob:
+    """A queued compile of the open cycle with Kenya's approved review (nothing rendered yet:
+    the approval's on-commit renders do not run in this test's transaction)."""
+    make_approved_review(kenya, open_cycle, reviewer=reviewer)
+    return jobs.request_compile(open_cycle, by=secretariat_admin, delay=0)
+
+
+def test_a_job_run_twice_stores_one_artifact(compile_job):
+    assert jobs.run(compile_job.pk) == "done"
+    assert jobs.run(compile_job.pk) == "skipped"
+    # A second render that reaches the finishing step (two processes held the job) stops there.
+    late = pdf.Rendered(b"%PDF-1.7 a second render", 1, [])
+    assert jobs.finish(compile_job, late, {}) == "already done"
+    compile_job.refresh_from_db()
+    assert (compile_job.status, compile_job.attempts) == (JobStatus.DONE, 1)
+    report = ReportFile.objects.get(job=compile_job)
+    assert ReportFile.objects.filter(kind=ReportKind.DOSSIER).count() == 1
+    assert dossier_files() == [f"job-{compile_job.pk}.pdf"]
+    with report.file.open("rb") as handle, pikepdf.open(io.BytesIO(handle.read())) as document:
+        assert len(document.pages) == report.pages
+
+
+def test_a_running_job_whose_process_is_gone_is_taken_over(compile_job):
+    alive = f"{socket.gethostname()}:{os.getppid()}"
+    RenderJob.objects.filter(pk=compile_job.pk).update(
+        status=JobStatus.RUNNING, attempts=1, worker=alive, started_at=timezone.now()
+    )
+    assert jobs.run(compile_job.pk) == "skipped"  # its process still runs it
+    compile_job.refresh_from_db()
+    assert (compile_job.status, compile_job.attempts) == (JobStatus.RUNNING, 1)
+
+    gone = dead_claim()
+    RenderJob.objects.filter(pk=compile_job.pk).update(worker=gone)
+    # What the killed process may have left: its file written, its transaction never committed.
+    storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    (storage / "reports" / "dossier").mkdir(parents=True)
+    (storage / "reports" / "dossier" / f"job-{compile_job.pk}.pdf").write_bytes(b"%PDF-1.7 cut")
+
+    assert jobs.run(compile_job.pk) == "done"
+    compile_job.refresh_from_db()
+    assert (compile_job.status, compile_job.attempts) == (JobStatus.DONE, 2)
+    assert compile_job.worker == jobs._me() != gone
+    report = ReportFile.objects.get(job=compile_job)
+    assert dossier_files() == [f"job-{compile_job.pk}.pdf"]
+    assert report.file.name == f"reports/dossier/job-{compile_job.pk}.pdf"
+    with report.file.open("rb") as handle:
+        body = handle.read()
+    assert hashlib.sha256(body).hexdigest() == report.sha256
+    with pikepdf.open(io.BytesIO(body)) as document:
+        assert len(document.pages) == report.pages
+
+
+def test_the_sweeper_sends_again_lost_and_stuck_jobs_only(
+    open_cycle, reviewer, secretariat_admin, kenya
+):
+    review = make_approved_review(kenya, open_cycle, reviewer=reviewer)
+    snapshot = review.snapshots.order_by("-version").first()
+
+    def review_job(**fields) -> RenderJob:
+        job = RenderJob.objects.create(
+            kind=ReportKind.REVIEW, cycle=open_cycle, review=review, snapshot=snapshot,
+            requested_by=secretariat_admin,
+        )  # fmt: skip
+        RenderJob.objects.filter(pk=job.pk).update(**fields)
+        return job
+
+    now = timezone.now()
+    me = jobs._me()  # a live process: only the age of its claim makes it stuck
+    lost = review_job(requested_at=now - timedelta(seconds=settings.RENDER_QUEUED_GRACE + 60))
+    stuck = review_job(
+        status=JobStatus.RUNNING, attempts=1, worker=me,
+        started_at=now - timedelta(seconds=settings.RENDER_STUCK_AFTER + 60),
+    )  # fmt: skip
+    fresh = review_job()
+    busy = review_job(status=JobStatus.RUNNING, attempts=1, worker=me, started_at=now)
+    debounced = jobs.request_compile(open_cycle, by=secretariat_admin, delay=60)
+
+    assert jobs.sweep() == 2  # eager here: each one sent is run at once
+
+    states = {
+        name: RenderJob.objects.values_list("status", "attempts").get(pk=job.pk)
+        for name, job in {"lost": lost, "stuck": stuck, "fresh": fresh, "busy": busy,
+                          "debounced": debounced}.items()
+    }  # fmt: skip
+    assert states == {
+        "lost": (JobStatus.DONE, 1),
+        "stuck": (JobStatus.DONE, 2),
+        "fresh": (JobStatus.QUEUED, 0),
+        "busy": (JobStatus.RUNNING, 1),
+        "debounced": (JobStatus.QUEUED, 0),
+    }
+    assert set(ReportFile.objects.values_list("job_id", flat=True)) == {lost.pk, stuck.pk}
+
+
+def test_a_job_at_the_attempt_cap_whose_worker_died_fails_without_artifact(compile_job):
+    RenderJob.objects.filter(pk=compile_job.pk).update(
+        status=JobStatus.RUNNING, attempts=jobs.MAX_ATTEMPTS, worker=dead_claim(),
+        started_at=timezone.now(),
+    )  # fmt: skip
+    assert jobs.run(compile_job.pk) == "skipped"
+    compile_job.refresh_from_db()
+    assert compile_job.status == JobStatus.FAILED
+    assert compile_job.attempts == jobs.MAX_ATTEMPTS
+    assert compile_job.error == f"Gave up after {jobs.MAX_ATTEMPTS} attempts (the worker stopped)."
+    assert compile_job.finished_at is not None
+    assert not ReportFile.objects.filter(job=compile_job).exists()
+    assert dossier_files() == []
+    assert jobs.run(compile_job.pk) == "skipped"  # a late redelivery changes nothing
+    compile_job.refresh_from_db()
+    assert compile_job.status == JobStatus.FAILED
