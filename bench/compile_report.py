@@ -96,6 +96,11 @@ def rss_mib() -> float:
     return 0.0
 
 
+def loadavg() -> str:
+    """The 1, 5 and 15-minute load averages (other processes on the machine count too)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def save_result(phase: str, data: dict) -> None:
     data = data | {"phase": phase, "peak_rss_mib_self": round(peak_rss_mib(), 1)}
     (OUT / f"{phase}.json").write_text(json.dumps(data, indent=2, default=str))
@@ -522,17 +527,23 @@ def run_compile(cycle, tag: str, version: int) -> dict:
 
     timers = Timers()
     rss_before = rss_mib()
+    load_before = loadavg()
+    cpu = time.process_time()
     started = time.perf_counter()
     rendered, stats = dossier.compile_report(
         cycle, language="en", version=version, built_by="bench"
     )
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     path = OUT / f"dossier-{tag}.pdf"
     path.write_bytes(rendered.pdf)
     with pikepdf.open(path) as check:
         pages = len(check.pages)
     return {
         "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "loadavg_before": load_before,
+        "loadavg_after": loadavg(),
         "stats_seconds": stats.seconds,
         "chapters": stats.chapters,
         "rendered": stats.rendered,
