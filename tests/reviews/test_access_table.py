@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils.html import escape
 
 from indicators import services as cycle_services
@@ -42,7 +42,7 @@ from reviews.models import (
     ReviewStatus,
 )
 from reviews.sections import SECTIONS
-from tests.conftest import client_for
+from tests.conftest import client_for, url_names
 from tests.reviews.conftest import fill
 
 LOGIN = "302 to sign in"
@@ -442,29 +442,7 @@ NEW_SUMMARY = "Kenya's new executive summary, saved from the access table."
 
 def reviews_url_names() -> set[str]:
     """The names of every URL pattern in the `reviews` namespace, however it is included."""
-
-    def names_in(patterns) -> set[str]:
-        found = set()
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                found |= names_in(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                found.add(pattern.name)
-        return found
-
-    def find(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == "reviews":
-                    return names_in(pattern.url_patterns)
-                inner = find(pattern.url_patterns)
-                if inner is not None:
-                    return inner
-        return None
-
-    names = find(get_resolver().url_patterns)
-    assert names is not None, "no URL namespace 'reviews' is included"
-    return names
+    return url_names("reviews")
 
 
 def reviews_url(name: str, *args) -> str:
