@@ -67,10 +67,6 @@ def configure() -> None:
     from config.celery import app as celery_app
 
     celery_app.conf.task_always_eager = False
-    # reviews.pdf and reviews.dossier cannot be the first of the reviews modules imported
-    # (pdf → services → jobs → dossier → pdf.Rendered: a circular import, see RESULTS.md);
-    # the portal always imports reviews.services first, and so does the bench.
-    import reviews.services  # noqa: F401
 
     OUT.mkdir(parents=True, exist_ok=True)
 
@@ -754,7 +750,16 @@ def machine() -> dict:
         pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     except OSError:
         pg = "?"
+    def git(*args) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+        except OSError:
+            return ""
+
+    dirty = [line[3:] for line in git("status", "--porcelain").splitlines() if line[3:]]
     return {
+        "commit": git("log", "-1", "--format=%h %s").strip(),
+        "uncommitted": [path for path in dirty if not path.startswith("bench/")],
         "cpu": cpu,
         "cores": os.cpu_count(),
         "ram_gib": round(mem_kib / 1024 / 1024, 1),

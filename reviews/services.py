@@ -110,6 +110,19 @@ def save_draft(
         return Review.objects.get(pk=review.pk)
 
 
+def answer_forms_for(review: Review, answers: dict[str, dict]) -> list[AnswerForm]:
+    """Bound answer forms from {indicator code: {field: value}}, as the editor posts them, to
+    fill a review from data (the demo, tests) through the same validation as the editor."""
+    forms = []
+    for indicator in matrix_indicators(review):
+        if indicator.code in answers:
+            prefix = f"ind-{indicator.pk}"
+            data = {f"{prefix}-{k}": v for k, v in answers[indicator.code].items()}
+            options = [(o.value, o.label) for o in indicator.options.all()]
+            forms.append(AnswerForm(indicator, data, prefix=prefix, options=options, require=False))
+    return forms
+
+
 def _store_answer(review: Review, form: AnswerForm) -> None:
     # PostgreSQL's JSON cannot hold NUL; the form already refuses it, so show a stand-in.
     raw = {

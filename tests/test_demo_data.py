@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from countries.models import FocalPoint, Municipality
 from indicators.models import Indicator, ReviewCycle
+from reviews.models import Answer, RenderJob, Review
 
 
 def test_seed_demo_is_idempotent_and_covers_every_role(db, settings, capsys):
@@ -18,8 +19,18 @@ def test_seed_demo_is_idempotent_and_covers_every_role(db, settings, capsys):
     demo_cycle = ReviewCycle.objects.get(name="2025–2027 review cycle")
     assert demo_cycle.status == "open" and demo_cycle.matrix.is_frozen
     assert Indicator.objects.filter(matrix=demo_cycle.matrix).count() == 22
+    published = ReviewCycle.objects.get(name="2021–2023 review cycle")
+    assert published.status == "published"
+    reviews = Review.objects.filter(cycle=published)
+    assert sorted(reviews.values_list("status", flat=True)) == ["published"] * 5
+    assert not Answer.objects.filter(review__cycle=published, is_valid=False).exists()
+    # Their PDFs and one compiled report wait for the worker.
+    assert RenderJob.objects.filter(kind="review", draft=False).count() == 5
+    assert RenderJob.objects.filter(kind="review", draft=True).count() == 5
+    assert RenderJob.objects.filter(kind="dossier", status="queued").count() == 1
     output = capsys.readouterr().out
     assert "recovery codes" in output and "admin@example.org" in output
+    assert "/library/" in output
 
 
 def test_seed_demo_refuses_without_debug(db, settings):

@@ -29,21 +29,7 @@ def open_cycle(secretariat_admin) -> ReviewCycle:  # the seeded first cycle, ope
 
 
 def answer_forms(review: Review, answers: dict[str, dict]) -> list[AnswerForm]:
-    forms = []
-    for indicator in services.matrix_indicators(review):
-        if indicator.code in answers:
-            prefix = f"ind-{indicator.pk}"
-            data = {f"{prefix}-{k}": v for k, v in answers[indicator.code].items()}
-            forms.append(
-                AnswerForm(
-                    indicator,
-                    data,
-                    prefix=prefix,
-                    options=[(o.value, o.label) for o in indicator.options.all()],
-                    require=False,
-                )
-            )
-    return forms
+    return services.answer_forms_for(review, answers)
 
 
 def fill(review: Review, user, *, sections=None, answers=None) -> Review:

@@ -10,6 +10,8 @@ from countries.models import Country, Engagement, FocalPoint, FocalPointKind, Mu
 from indicators import matrix_io
 from indicators import services as cycle_services
 from indicators.models import CycleStatus, ReviewCycle
+from reviews import services as review_services
+from reviews.sections import SECTIONS
 
 DEMO_CYCLE = "2025–2027 review cycle"
 
@@ -26,6 +28,27 @@ KENYA_NETWORK = [
     ("Mombasa", "Mombasa County", 1208333, True),
     ("Kisumu", "Kisumu County", 1155574, False),
 ]
+
+
+DEMO_PARAGRAPH = (
+    "The national urban policy names urban safety as a priority. Cities of the National Tool "
+    "Network ran local safety audits with women's groups and young people, and shared their "
+    "tools with each other through the network."
+)
+DEMO_ANSWERS = {
+    "1.1": {"value": "adopted", "reference_year": "2024", "source": "National policy register"},
+    "1.2": {"value": "yes"},
+    "1.3": {"value": "12"},
+    "1.4": {"value": "11"},
+    "1.5": {"value": "3"},
+    "1.6": {"value": "250000", "currency": "USD"},
+    "1.8": {"value_female": "48.5", "value_male": "61.2", "value_total": "54.7"},
+    "2.1": {"value": "yes"},
+    "2.2": {"value": "established"},
+    "3.1": {"value": "yes"},
+    "3.2": {"value": "7"},
+    "3.3": {"value": "2"},
+}
 
 
 class Command(BaseCommand):
@@ -66,11 +89,16 @@ class Command(BaseCommand):
 
         board = demo.ensure_user("board@example.org", "Board Delegate", Role.BOARD)
         admin = demo.ensure_user("admin@example.org", "Secretariat Admin", Role.ADMIN)
+        published = self.ensure_published_cycle(admin)
         cycle = self.ensure_open_cycle(admin)
         rows.append((board.email, "Executive Board member"))
         self.stdout.write(self.style.SUCCESS("Demo data is loaded.\n"))
         self.stdout.write(
             f"Open cycle for the demo: {cycle.name} (deadline {cycle.deadline:%d %B %Y})."
+        )
+        self.stdout.write(
+            f"Published cycle: {published.name}, its approved reviews in the public library"
+            " (/library/) and the Board's reports (/reports/); the worker renders their PDFs."
         )
         self.stdout.write(f"Every demo account's password: {demo.DEMO_PASSWORD}\n")
         for email, what in rows:
@@ -104,3 +132,24 @@ class Command(BaseCommand):
         if cycle.status == CycleStatus.PLANNING:
             cycle = cycle_services.open_cycle(cycle, by=admin)
         return cycle
+
+    def ensure_published_cycle(self, admin):
+        """The seeded first cycle, published with an approved review from each demo country, so
+        the Board's download centre and the public library have something in them."""
+        cycle = ReviewCycle.objects.get(name="2021–2023 review cycle")
+        if cycle.status != CycleStatus.PLANNING:
+            return cycle
+        cycle = cycle_services.open_cycle(cycle, by=admin)
+        for iso3 in DEMO_COUNTRIES:
+            country = Country.objects.get(iso3=iso3)
+            focal = FocalPoint.objects.filter(country=country).first().user
+            review = review_services.start_review(country, cycle, by=focal)
+            sections = {s.key: f"{country.name}: {s.help}\n\n{DEMO_PARAGRAPH}" for s in SECTIONS}
+            review = review_services.save_draft(
+                review, by=focal, base_version=review.lock_version, sections=sections,
+                answer_forms=review_services.answer_forms_for(review, DEMO_ANSWERS),
+            )  # fmt: skip
+            review = review_services.submit_review(review, by=focal)
+            review_services.approve_review(review, by=admin)
+        cycle_services.close_cycle(cycle, by=admin)
+        return cycle_services.publish_cycle(cycle, by=admin)
