@@ -8,8 +8,8 @@ Chapters and the annex are stored in a cache under the SHA-256 of what they were
 joined with pikepdf; the page numbers of the whole dossier are laid over each page from a
 cached sheet of numbers, and the outline (PDF bookmarks) follows the chapters.
 
-Known limit (bench/RESULTS.md): each part is a tagged PDF, but joining them keeps the pages,
-not the structure trees, so the dossier as a whole is not tagged. Country review PDFs are.
+Every part is drawn as a tagged PDF and the join keeps the tags: the parts' structure trees
+become Parts of one Document (`_Structure`), so the dossier is a tagged PDF as a whole.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pikepdf import Name
 
 from countries.models import Country, Region
 from indicators import matrix_io
@@ -259,7 +260,7 @@ def compile_report(
                 "synthesis": synthesis(documents, indicators),
             },
         )
-        front = pdf.render_html(front_html, tagged=False)
+        front = pdf.render_html(front_html)
         chapters = []
         for document in documents:
             chapters.append(
@@ -278,8 +279,7 @@ def compile_report(
             lambda: pdf.render_html(
                 render_to_string(
                     "pdf/dossier_annex.html", common | {"tree": matrix_io.matrix_tree(matrix)}
-                ),
-                tagged=False,
+                )
             ),
             count=False,
         )
@@ -311,7 +311,7 @@ def _cover(cycle, common, body, documents, *, version, built_by, started) -> pdf
             common | {"entries": entries, "version": version, "built_by": built_by, "built_at": started,
                       "approved": len(documents), "total_pages": page - 1},
         )  # fmt: skip
-        cover = pdf.render_html(html, tagged=False)
+        cover = pdf.render_html(html)
         if cover.pages == 1 + toc_pages:
             return cover
         toc_pages = cover.pages - 1
@@ -321,8 +321,10 @@ def _cover(cycle, common, body, documents, *, version, built_by, started) -> pdf
 def merge(
     parts: list[pdf.Rendered], *, chapters_from: int, chapter_count: int, language: str, title: str
 ) -> pdf.Rendered:
-    """One PDF from the parts: pages in order, page numbers laid over, one outline."""
+    """One tagged PDF from the tagged parts: pages in order, their structure trees joined under
+    one Document, page numbers laid over as artifacts, one outline."""
     out = pikepdf.new()
+    structure = _Structure(out)
     sources = []
     starts = []
     for part in parts:
@@ -330,6 +332,8 @@ def merge(
         sources.append(source)
         starts.append(len(out.pages))
         out.pages.extend(source.pages)
+        structure.add(source, out.pages[starts[-1] :])
+    structure.finish()
     total = len(out.pages)
     sheets: dict[int, pikepdf.Pdf] = {}
     for index in range(1, total):  # the cover carries no number
@@ -337,7 +341,7 @@ def merge(
         if chunk not in sheets:
             sheets[chunk] = pikepdf.open(io.BytesIO(folio_sheet(chunk, language).pdf))
             sources.append(sheets[chunk])
-        out.pages[index].add_overlay(sheets[chunk].pages[index % FOLIO_CHUNK])
+        _number_page(out, out.pages[index], sheets[chunk].pages[index % FOLIO_CHUNK])
     with out.open_outline() as outline:
         chapter_parent = None
         for number, (part, start) in enumerate(zip(parts, starts, strict=True)):
@@ -360,11 +364,79 @@ def merge(
     out.docinfo["/Producer"] = (
         f"Safer Cities Review Portal, WeasyPrint, pikepdf {pikepdf.__version__}"
     )
+    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        meta["dc:language"] = [language]
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
     for source in sources:
         source.close()
     return pdf.Rendered(buffer.getvalue(), total, [])
+
+
+class _Structure:
+    """The parts' structure trees (tags) joined into one: each part's Document element becomes
+    a Part of the dossier's Document, and the keys that tie pages and annotations to their
+    elements (the parent tree) are renumbered after the parts before it."""
+
+    def __init__(self, out: pikepdf.Pdf):
+        self.out = out
+        self.nums = pikepdf.Array()
+        self.top = out.make_indirect(
+            pikepdf.Dictionary(Type=Name.StructElem, S=Name.Document, K=pikepdf.Array())
+        )
+        self.offset = 0
+
+    def add(self, source: pikepdf.Pdf, pages) -> None:
+        tree = source.Root.get("/StructTreeRoot")
+        if tree is None:
+            return
+        # Copied with the same mapping as the pages, so /Pg points at the dossier's pages.
+        copied = self.out.copy_foreign(tree)
+        nums, size = copied.ParentTree.Nums, 0
+        for i in range(0, len(nums), 2):
+            key = int(nums[i])
+            self.nums.extend([key + self.offset, nums[i + 1]])
+            size = max(size, key + 1)
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + self.offset
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + self.offset
+        kids = copied.K if isinstance(copied.K, pikepdf.Array) else [copied.K]
+        for kid in kids:
+            kid.P = self.top
+            if kid.get("/S") == Name.Document:
+                kid.S = Name.Part
+            self.top.K.append(kid)
+        if "/RoleMap" in copied:
+            self.role_map = getattr(self, "role_map", pikepdf.Dictionary())
+            for name, value in copied.RoleMap.items():
+                self.role_map[name] = value
+        self.offset += size
+
+    def finish(self) -> None:
+        root = self.out.make_indirect(
+            pikepdf.Dictionary(
+                Type=Name.StructTreeRoot, K=pikepdf.Array([self.top]),
+                ParentTree=self.out.make_indirect(pikepdf.Dictionary(Nums=self.nums)),
+                ParentTreeNextKey=self.offset,
+            )
+        )  # fmt: skip
+        if hasattr(self, "role_map"):
+            root.RoleMap = self.role_map
+        self.top.P = root
+        self.out.Root.StructTreeRoot = root
+        self.out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def _number_page(out: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page) -> None:
+    """Draw the page number of `sheet` over `page`, marked as an artifact (not content)."""
+    form = out.copy_foreign(sheet.as_form_xobject())
+    name = page.add_resource(form, Name.XObject, prefix="Folio")
+    page.contents_add(out.make_stream(b"q"), prepend=True)
+    page.contents_add(out.make_stream(b"Q /Artifact BMC q " + bytes(name) + b" Do Q EMC"))
 
 
 def _outline_item(item: dict, start: int) -> pikepdf.OutlineItem:

@@ -1,6 +1,8 @@
 """The compiled Assembly report: parts, contents, outline, and chapters reused by content."""
 
 import io
+import re
+import subprocess
 
 import pikepdf
 import pytest
@@ -35,3 +37,47 @@ def test_compiled_report_has_a_chapter_per_approved_review_and_an_outline(
         assert len(document.pages) == rendered.pages
     assert titles[0] == "Introduction"
     assert titles[-1] == "Annex: the indicator matrix"
+    # Page numbers run over the whole dossier (the cover carries none).
+    path = tmp_path / "numbers.pdf"
+    path.write_bytes(rendered.pdf)
+    for number in (2, rendered.pages // 2, rendered.pages):
+        page = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"],
+                              capture_output=True, text=True).stdout  # fmt: skip
+        assert str(number) in page.split(), number
+
+
+def test_the_compiled_report_is_one_tagged_pdf_with_every_parts_structure(
+    open_cycle, three_approved, tmp_path
+):
+    rendered, _stats = dossier.compile_report(open_cycle, language="en")
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(rendered.pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    # poppler reads the text of each heading back through the joined structure tree.
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True
+    ).stdout
+    headings = re.findall(r'H1 \(block\)\n(?:\s+Span \(inline\)\n)?\s+"([^"]+)"', tree)
+    for title in ("Introduction", "Participation", "Country reviews", "Colombia", "France", "Kenya",
+                  "Annex: the indicator matrix"):  # fmt: skip
+        assert title in headings, (title, headings)
+    with pikepdf.open(path) as document:
+        assert str(document.Root.Lang) == "en"
+        pages = {page.obj.objgen for page in document.pages}
+        keys = [int(k) for k in document.Root.StructTreeRoot.ParentTree.Nums[::2]]
+        assert len(keys) == len(set(keys))  # every key once
+        assert all(
+            int(p.obj.StructParents) in keys for p in document.pages if "/StructParents" in p.obj
+        )
+        # Every element marking page content points at a page of the dossier (none copied twice).
+        stack = list(document.Root.StructTreeRoot.K)
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary):
+                if "/Pg" in element:
+                    assert element.Pg.objgen in pages
+                kids = element.get("/K")
+                stack.extend(
+                    kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+                )
