@@ -94,7 +94,7 @@ def test_every_download_appears_in_the_log_the_secretariat_reads(
 
 
 @pytest.mark.parametrize("persona", ["board_member", "focal_point"])
-def test_only_the_secretariat_reads_the_download_log(persona, request):
+def test_only_the_secretariat_reads_the_download_log(db, persona, request):
     user = request.getfixturevalue(persona)
     assert client_for(user).get(reverse("reports:downloads")).status_code == 403
 
