@@ -368,7 +368,8 @@ def merge(
         meta["dc:title"] = title
         meta["dc:language"] = [language]
     buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True)
+    # Object streams: the parts' structure trees are many small objects (a third of the size).
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for source in sources:
         source.close()
     return pdf.Rendered(buffer.getvalue(), total, [])
