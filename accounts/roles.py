@@ -28,6 +28,24 @@ _READ_ALL_COUNTRIES = [
     "countries.view_all_countries",
     "countries.view_focalpoint",
 ]
+# Partners of the Global Network on Safer Cities and the Safer Cities tools countries use.
+_VIEW_NETWORK_RECORDS = [
+    "countries.view_partner",
+    "countries.view_safercitiestool",
+    "countries.view_tooluse",
+]
+_MANAGE_NETWORK_RECORDS = [
+    *_VIEW_NETWORK_RECORDS,
+    "countries.add_partner",
+    "countries.change_partner",
+    "countries.delete_partner",
+    "countries.add_safercitiestool",
+    "countries.change_safercitiestool",
+    "countries.delete_safercitiestool",
+    "countries.add_tooluse",
+    "countries.change_tooluse",
+    "countries.delete_tooluse",
+]
 _READ_ALL_CYCLES = ["indicators.view_reviewcycle", "indicators.view_all_cycles"]
 _REVIEWER = [
     "accounts.use_secretariat",
@@ -41,6 +59,7 @@ _REVIEWER = [
     *_READ_ALL_COUNTRIES,
     *_MUNICIPALITIES,
     "countries.change_country_status",
+    *_MANAGE_NETWORK_RECORDS,
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -72,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.read_board_documents",
         *_READ_ALL_COUNTRIES,
         *_READ_ALL_CYCLES,
+        *_VIEW_NETWORK_RECORDS,
         "reviews.view_review",
     ],
 }

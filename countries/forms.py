@@ -1,10 +1,18 @@
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.uploads import JPEG, PDF, PNG, validate_upload
-from countries.models import Country, FocalPoint, Municipality
+from countries.models import (
+    Country,
+    FocalPoint,
+    Municipality,
+    Partner,
+    SaferCitiesTool,
+    ToolUse,
+)
 
 
 class DateInput(forms.DateInput):
@@ -111,3 +119,74 @@ class FocalPointForm(forms.ModelForm):
         if letter and hasattr(letter, "content_type"):
             validate_upload(letter, (PDF, PNG, JPEG))
         return letter
+
+
+def _not_in_future(day):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return day
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["organisation", "type", "country", "region", "joined_on", "note", "is_active"]
+        widgets = {"joined_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"country": _("A country, a region, or both.")}
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        clash = Partner.objects.filter(organisation__iexact=organisation).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("This organisation is already a partner."))
+        return organisation
+
+    def clean_joined_on(self):
+        return _not_in_future(self.cleaned_data["joined_on"])
+
+    def clean(self):
+        data = super().clean()
+        # Only when both fields are valid: an unknown country already has its own message.
+        if "country" in data and "region" in data and not data["country"] and not data["region"]:
+            self.add_error("country", _("Give the partner's country or region."))
+        return data
+
+
+class SaferCitiesToolForm(forms.ModelForm):
+    class Meta:
+        model = SaferCitiesTool
+        fields = ["name", "description", "owner", "url"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        clash = SaferCitiesTool.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("A tool with this name already exists."))
+        return name
+
+
+class ToolUseForm(forms.ModelForm):
+    class Meta:
+        model = ToolUse
+        fields = ["country", "kind", "on", "note"]
+        widgets = {"on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_on(self):
+        return _not_in_future(self.cleaned_data["on"])
+
+    def clean(self):
+        data = super().clean()
+        # The tool is not a field of the form, so Django leaves this uniqueness to us.
+        if all(data.get(f) for f in ("country", "kind", "on")):
+            clash = ToolUse.objects.filter(
+                tool_id=self.instance.tool_id,
+                country=data["country"],
+                kind=data["kind"],
+                on=data["on"],
+            )
+            if clash.exists():
+                self.add_error("on", _("This use of the tool is already recorded."))
+        return data

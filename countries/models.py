@@ -179,3 +179,106 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerType(models.TextChoices):
+    UN_ENTITY = "un_entity", _("UN entity")
+    GOVERNMENT = "government", _("Government")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    OTHER = "other", _("Other")
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Partner(models.Model):
+    """An organisation in the Global Network on Safer Cities, kept by the secretariat."""
+
+    organisation = models.CharField(_("organisation"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=20, choices=PartnerType.choices)
+    # A partner is placed in a country, a region, or both (a regional office of a country body).
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("country"),
+    )
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
+    joined_on = models.DateField(_("joined the network on"))
+    note = models.TextField(_("note"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["organisation"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False) | ~Q(region=""),
+                name="partner_country_or_region",
+                violation_error_message=_("Give the partner's country or region."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+
+class SaferCitiesTool(models.Model):
+    """A Safer Cities tool that countries share with each other or pilot."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"))
+    owner = models.CharField(
+        _("owner"), max_length=200, help_text=_("Who owns and maintains it, e.g. UN-Habitat.")
+    )
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Safer Cities tool")
+        verbose_name_plural = _("Safer Cities tools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ToolUseKind(models.TextChoices):
+    SHARED = "shared", _("Shared")
+    PILOTED = "piloted", _("Piloted")
+
+
+class ToolUse(models.Model):
+    """That a country shared or piloted a Safer Cities tool on a date."""
+
+    tool = models.ForeignKey(
+        SaferCitiesTool, on_delete=models.CASCADE, related_name="uses", verbose_name=_("tool")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="tool_uses", verbose_name=_("country")
+    )
+    kind = models.CharField(_("shared or piloted"), max_length=10, choices=ToolUseKind.choices)
+    on = models.DateField(_("on"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("use of a tool")
+        verbose_name_plural = _("uses of tools")
+        ordering = ["on", "country__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool", "country", "kind", "on"], name="tool_use_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool} · {self.country} · {self.get_kind_display()} · {self.on}"

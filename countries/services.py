@@ -1,17 +1,26 @@
-"""Workflows on countries: designating and deactivating focal points."""
+"""Workflows on countries: designating and deactivating focal points; network figures."""
 
 from pathlib import PurePath
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.models import Invitation, User
 from accounts.roles import Role
-from countries.models import Country, FocalPoint, FocalPointKind
+from countries.models import (
+    Country,
+    FocalPoint,
+    FocalPointKind,
+    Partner,
+    PartnerType,
+    ToolUse,
+    ToolUseKind,
+)
 
 
 @transaction.atomic
@@ -79,3 +88,27 @@ def deactivate_focal_point(focal_point: FocalPoint, *, by: User) -> FocalPoint:
         revoked_at=timezone.now()
     )
     return focal_point
+
+
+def network_figures() -> dict:
+    """The concept note's figures on partners and Safer Cities tools, for the dashboard."""
+    by_type = dict(
+        Partner.objects.active()
+        .order_by()
+        .values("type")
+        .annotate(n=Count("pk"))
+        .values_list("type", "n")
+    )
+    partners_by_type = {str(label): by_type.get(value, 0) for value, label in PartnerType.choices}
+    # Each (tool, country) counts once however many times it was shared or piloted.
+    pairs = set(ToolUse.objects.order_by().values_list("kind", "tool_id", "country_id").distinct())
+    shared = {(tool, country) for kind, tool, country in pairs if kind == ToolUseKind.SHARED}
+    piloted = {(tool, country) for kind, tool, country in pairs if kind == ToolUseKind.PILOTED}
+    return {
+        "partners": sum(by_type.values()),
+        "partners_by_type": partners_by_type,
+        "tools_shared": len(shared),
+        "tools_piloted": len(piloted),
+        "countries_sharing": len({country for _tool, country in shared}),
+        "countries_piloting": len({country for _tool, country in piloted}),
+    }

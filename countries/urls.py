@@ -1,12 +1,21 @@
 from django.urls import path
 
-from countries import views
+from countries import network, views
 
 app_name = "countries"
 
 urlpatterns = [
     path("", views.country_list, name="list"),
     path("observer-states/add/", views.observer_state_add, name="observer_add"),
+    path("network/partners/", network.partner_list, name="partners"),
+    path("network/partners/add/", network.partner_add, name="partner_add"),
+    path("network/partners/<int:pk>/edit/", network.partner_edit, name="partner_edit"),
+    path("network/partners/<int:pk>/delete/", network.partner_delete, name="partner_delete"),
+    path("network/tools/", network.tool_list, name="tools"),
+    path("network/tools/add/", network.tool_add, name="tool_add"),
+    path("network/tools/<int:pk>/edit/", network.tool_edit, name="tool_edit"),
+    path("network/tools/<int:pk>/uses/add/", network.tool_use_add, name="tool_use_add"),
+    path("network/tool-uses/<int:pk>/delete/", network.tool_use_delete, name="tool_use_delete"),
     path("<str:iso3>/", views.country_detail, name="detail"),
     path("<str:iso3>/status/", views.country_status, name="status"),
     path("<str:iso3>/municipalities/add/", views.municipality_add, name="municipality_add"),

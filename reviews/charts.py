@@ -22,17 +22,26 @@ def number(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _head(width: int, height: int, title: str, description: str) -> str:
+    desc = f"<desc>{escape(description)}</desc>" if description else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>{desc}'
+    )
+
+
 def bar_chart(
-    rows: list[tuple[str, float | int | Decimal]], *, title: str, unit: str = ""
+    rows: list[tuple[str, float | int | Decimal]],
+    *,
+    title: str,
+    unit: str = "",
+    description: str = "",
 ) -> SafeString:
     """Horizontal bars, one per (label, value)."""
     top = max((float(v) for _l, v in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - 80
     height = ROW * len(rows) + 10
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>'
-    ]
+    parts = [_head(WIDTH, height, title, description)]
     for i, (label, value) in enumerate(rows):
         y = 5 + i * ROW
         width = max(float(value) / top * span, 0)
@@ -46,17 +55,14 @@ def bar_chart(
 
 
 def stacked_bar_chart(
-    rows: list[tuple[str, list[int]]], *, series: list[str], title: str
+    rows: list[tuple[str, list[int]]], *, series: list[str], title: str, description: str = ""
 ) -> SafeString:
     """Horizontal stacked bars: for each label, one segment per series, with a legend."""
     top = max((sum(values) for _l, values in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - 40
     legend_rows = (len(series) + 3) // 4
     height = ROW * len(rows) + 18 * legend_rows + 16
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>'
-    ]
+    parts = [_head(WIDTH, height, title, description)]
     for i, (label, values) in enumerate(rows):
         y = 5 + i * ROW
         x = float(LABEL_WIDTH)

@@ -122,6 +122,10 @@ def participation(cycle: ReviewCycle) -> dict:
         [(str(label), values) for label, values in rows],
         series=[str(label) for _k, label in statuses],
         title=_("Countries by status of their review, per region"),
+        description=_(
+            "Each bar is a region, split by the status of its countries' reviews; "
+            "the table gives the same numbers."
+        ),
     )
     return {"statuses": statuses, "rows": rows, "totals": totals, "chart": chart}
 
@@ -146,7 +150,7 @@ def synthesis(documents: list[pdf.ReviewDocument], indicators) -> list[dict]:
     for indicator in indicators:
         answers = []
         for document in documents:
-            answer = document.snapshot.content["answers"].get(indicator.code)
+            answer = document.snapshot.content.get("answers", {}).get(indicator.code)
             if answer:
                 answers.append((document.review.country, answer))
         reported = [
@@ -191,6 +195,7 @@ def synthesis(documents: list[pdf.ReviewDocument], indicators) -> list[dict]:
                     [(row[0], row[column]) for row in item["rows"]],
                     title=f"{indicator.code} {indicator.title}: {measure} {_('by region')}",
                     unit=" %" if indicator.type == IndicatorType.PERCENTAGE else "",
+                    description=_("One bar per region; the table gives the same numbers."),
                 )
         elif indicator.type == IndicatorType.MONEY:
             totals: dict = {}
@@ -256,7 +261,7 @@ def compile_report(
             common
             | {
                 "participation": participation(cycle),
-                "success": success.indicators_of_success(cycle, documents),
+                "success": success.indicators_of_success([d.snapshot.content for d in documents]),
                 "synthesis": synthesis(documents, indicators),
             },
         )

@@ -8,24 +8,26 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from countries.models import NETWORK_TARGET, Country, Municipality
+from countries.services import network_figures
 
 # Indicator codes of the seeded matrix (SPEC §4.1: the codes are fixed).
 TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED = "1.5", "1.6", "3.1", "3.2", "3.3"
 
 
-def _answers(documents, code):
-    for document in documents:
-        answer = document.snapshot.content["answers"].get(code)
+def _answers(contents, code):
+    for content in contents:
+        answer = content.get("answers", {}).get(code)
         if answer and not answer.get("not_available"):
             values = answer.get("values") or {}
             yield answer, values.get("total", values.get("value"))
 
 
-def _sum(documents, code) -> tuple[int, Decimal]:
+def _sum(contents, code) -> tuple[int, Decimal]:
     countries, total = 0, Decimal(0)
-    for _answer, value in _answers(documents, code):
+    for _answer, value in _answers(contents, code):
         try:
             number = Decimal(str(value))
         except (InvalidOperation, ValueError):
@@ -36,22 +38,28 @@ def _sum(documents, code) -> tuple[int, Decimal]:
     return countries, total
 
 
-def indicators_of_success(cycle, documents) -> list[dict]:
-    """Rows of {label, value, detail}, in the concept note's order."""
+def _by(n: int) -> str:
+    return ngettext("by %(n)d country", "by %(n)d countries", n) % {"n": n}
+
+
+def indicators_of_success(contents: list[dict]) -> list[dict]:
+    """Rows of {label, value, detail}, in the concept note's order, from the snapshot contents
+    of the approved reviews (`approved_contents`) and the country records."""
     member_states = Country.objects.filter(is_member_state=True)
     networks = member_states.annotate(n=Count("municipalities")).filter(n__gte=NETWORK_TARGET)
     money: dict[str, Decimal] = {}
-    for answer, value in _answers(documents, MONEY):
+    for answer, value in _answers(contents, MONEY):
         try:
             money[answer.get("currency", "")] = money.get(
                 answer.get("currency", ""), Decimal(0)
             ) + Decimal(str(value))
         except (InvalidOperation, ValueError):
             continue
-    piloted = _sum(documents, TOOLS_PILOTED)
-    shared = _sum(documents, TOOLS_SHARED)
-    partners = _sum(documents, PARTNERS)
-    members = sum(1 for _a, value in _answers(documents, NETWORK_MEMBER) if value is True)
+    piloted = _sum(contents, TOOLS_PILOTED)
+    shared = _sum(contents, TOOLS_SHARED)
+    partners = _sum(contents, PARTNERS)
+    members = sum(1 for _a, value in _answers(contents, NETWORK_MEMBER) if value is True)
+    network = network_figures()  # the secretariat's records of partners and tools
     return [
         {"label": _("Champion countries"), "value": member_states.filter(is_champion=True).count()},
         {
@@ -62,14 +70,38 @@ def indicators_of_success(cycle, documents) -> list[dict]:
             "label": _("Financial resources allocated (reported in approved reviews)"),
             "value": "; ".join(f"{amount:,.0f} {code}" for code, amount in sorted(money.items())) or "—",
         },
-        {"label": _("Joint tools shared"), "value": f"{shared[1]:,.0f}",
-         "detail": _("by %(n)d countries") % {"n": shared[0]}},
-        {"label": _("Joint tools piloted"), "value": f"{piloted[1]:,.0f}",
-         "detail": _("by %(n)d countries") % {"n": piloted[0]}},
-        {"label": _("Countries in the Global Network on Safer Cities"), "value": members},
-        {"label": _("Partners engaged in national safer cities networks"), "value": f"{partners[1]:,.0f}"},
+        {"label": _("Joint tools shared"), "value": network["tools_shared"],
+         "detail": _by(network["countries_sharing"])},
+        {"label": _("Joint tools piloted"), "value": network["tools_piloted"],
+         "detail": _by(network["countries_piloting"])},
+        {"label": _("Partners in the Global Network on Safer Cities"), "value": network["partners"],
+         "detail": ", ".join(f"{label}: {n}" for label, n in network["partners_by_type"].items() if n)},
         {"label": _("Municipalities in National Tool Networks"),
          "value": Municipality.objects.filter(country__in=member_states).count()},
         {"label": _("Countries meeting the target of %(n)d municipalities") % {"n": NETWORK_TARGET},
          "value": networks.count()},
+        # What the approved reviews themselves report (indicators 3.3, 1.5, 3.1, 3.2).
+        {"label": _("Tools shared, as reported in approved reviews"), "value": f"{shared[1]:,.0f}",
+         "detail": _by(shared[0])},
+        {"label": _("Tools piloted, as reported in approved reviews"), "value": f"{piloted[1]:,.0f}",
+         "detail": _by(piloted[0])},
+        {"label": _("Countries reporting membership of the Global Network"), "value": members},
+        {"label": _("Partners engaged in national safer cities networks (reported)"),
+         "value": f"{partners[1]:,.0f}"},
     ]  # fmt: skip
+
+
+def approved_contents(cycle) -> list[dict]:
+    """What each approved (or published) review of the cycle said in its last submitted
+    version, in one query."""
+    from reviews.models import ReviewStatus, Snapshot
+
+    latest = (
+        Snapshot.objects.filter(
+            review__cycle=cycle,
+            review__status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED],
+        )
+        .order_by("review_id", "-version")
+        .distinct("review_id")
+    )
+    return [content for (content,) in latest.values_list("content")]

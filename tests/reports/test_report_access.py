@@ -48,6 +48,8 @@ PAGES = {
     "reports:centre":          (LOGIN, 403, 403, 200, 200, 200),
     "reports:cycle":           (LOGIN, 403, 403, 200, 200, 403),
     "reports:downloads":       (LOGIN, 403, 403, 200, 200, 403),
+    "reports:dashboard":       (LOGIN, 403, 403, 200, 200, 200),
+    "reports:answers":         (LOGIN, 200, 200, 200, 200, 200),
     "reports:job ken_final":   (LOGIN, 200, 404, 200, 200, 404),
     "reports:job ken_draft":   (LOGIN, 404, 404, 200, 200, 404),
     "reports:job dossier":     (LOGIN, 404, 404, 200, 200, 404),
@@ -140,9 +142,12 @@ def test_pages_by_persona(pdfs, clients):
     jobs = {key: pdfs[key].job_id for key in ("ken_final", "ken_draft", "dossier")}
     for key, row in PAGES.items():
         name, _sep, target = key.partition(" ")
-        args = {"reports:cycle": [pdfs["published"].pk], "reports:job": [jobs.get(target)]}.get(
-            name, []
-        )
+        args = {
+            "reports:cycle": [pdfs["published"].pk],
+            "reports:dashboard": [pdfs["published"].pk],
+            "reports:answers": [pdfs["published"].pk, "csv"],
+            "reports:job": [jobs.get(target)],
+        }.get(name, [])
         for persona, client, expected in zip(PERSONAS, clients, row, strict=True):
             check(client.get(reverse(name, args=args)), expected, (key, persona))
 
