@@ -12,7 +12,7 @@ from indicators.answers import SEXES
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reviews import dossier, success
 from reviews.models import Answer, Review, ReviewStatus
-from reviews.reports import _require
+from reviews.reports import require_any
 
 DONE = (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, ReviewStatus.PUBLISHED)
 
@@ -26,7 +26,7 @@ def dashboard_cycles(user):
 
 def dashboard(request: HttpRequest, cycle: int) -> HttpResponse:
     """Countries by status and region, the deadline, overdue countries, indicators of success."""
-    _require(request, "reviews.view_all_reviews", "accounts.read_board_documents")
+    require_any(request, "reviews.view_all_reviews", "accounts.read_board_documents")
     cycle_obj = get_object_or_404(dashboard_cycles(request.user), pk=cycle)
     today = timezone.localdate()
     reviews = {
@@ -44,7 +44,9 @@ def dashboard(request: HttpRequest, cycle: int) -> HttpResponse:
     context = {
         "cycle": cycle_obj,
         "cycles": dashboard_cycles(request.user),
-        "participation": dossier.participation(cycle_obj),
+        "participation": dossier.participation(
+            cycle_obj, {country_id: review.status for country_id, review in reviews.items()}
+        ),
         "success": success.indicators_of_success(success.approved_contents(cycle_obj)),
         "days_left": days_left,
         "days_overdue": -days_left,
@@ -66,7 +68,7 @@ def answers_export(request: HttpRequest, cycle: int, fmt: str) -> HttpResponse:
     """One row per country × indicator of the reviews the user may see, as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _require(request, "reviews.view_review", "accounts.read_board_documents")
+    require_any(request, "reviews.view_review", "accounts.read_board_documents")
     cycle_obj = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=cycle)
     rows = export_rows(cycle_obj, Review.objects.visible_to(request.user).filter(cycle=cycle_obj))
     name = f"answers-{cycle_obj.name.replace('–', '-').replace(' ', '-')}"

@@ -109,12 +109,16 @@ def approved_documents(cycle: ReviewCycle, language: str) -> list[pdf.ReviewDocu
     return documents
 
 
-def participation(cycle: ReviewCycle) -> dict:
-    """Countries by status and region: a table and a stacked bar chart."""
+def participation(cycle: ReviewCycle, by_country: dict[int, str] | None = None) -> dict:
+    """Member States by the status of their review and region: a table and a stacked bar
+    chart. `by_country` ({country id: status}) spares the query when the caller has it."""
     statuses = [("not_started", _("Not started")), *ReviewStatus.choices]
-    by_country = dict(Review.objects.filter(cycle=cycle).values_list("country_id", "status"))
+    if by_country is None:
+        by_country = dict(Review.objects.filter(cycle=cycle).values_list("country_id", "status"))
     table = {region: {key: 0 for key, _label in statuses} for region in Region.values}
-    for country_id, region in Country.objects.values_list("pk", "region"):
+    for country_id, region in Country.objects.filter(is_member_state=True).values_list(
+        "pk", "region"
+    ):
         table[region][by_country.get(country_id, "not_started")] += 1
     rows = [(label, [table[value][key] for key, _l in statuses]) for value, label in Region.choices]
     totals = [sum(row[1][i] for row in rows) for i in range(len(statuses))]
@@ -392,6 +396,7 @@ class _Structure:
             pikepdf.Dictionary(Type=Name.StructElem, S=Name.Document, K=pikepdf.Array())
         )
         self.offset = 0
+        self.role_map = pikepdf.Dictionary()
 
     def add(self, source: pikepdf.Pdf, pages) -> None:
         tree = source.Root.get("/StructTreeRoot")
@@ -417,7 +422,6 @@ class _Structure:
                 kid.S = Name.Part
             self.top.K.append(kid)
         if "/RoleMap" in copied:
-            self.role_map = getattr(self, "role_map", pikepdf.Dictionary())
             for name, value in copied.RoleMap.items():
                 self.role_map[name] = value
         self.offset += size
@@ -430,7 +434,7 @@ class _Structure:
                 ParentTreeNextKey=self.offset,
             )
         )  # fmt: skip
-        if hasattr(self, "role_map"):
+        if self.role_map:
             root.RoleMap = self.role_map
         self.top.P = root
         self.out.Root.StructTreeRoot = root

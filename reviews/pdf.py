@@ -130,6 +130,7 @@ class ReviewDocument:
     draft: bool
     approval: Transition | None
     language: str
+    _images: dict | None = field(default=None, init=False, repr=False)
 
     def content_key(self, mode: str) -> str:
         """The hash of everything the rendered pages depend on (the chapter cache's key)."""
@@ -145,22 +146,21 @@ class ReviewDocument:
             "country": [self.review.country.name, self.review.country.iso3],
             "cycle": [self.review.cycle.name, self.review.cycle.assembly],
             "version": self.snapshot.version,
-            "content": self.snapshot.content,
+            "content": self.snapshot.content,  # with the images' hashes (attachments)
             "draft": self.draft,
             "approval": approval,
-            "images": sorted(self.images()),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def images(self) -> dict[str, tuple[bytes, str]]:
         """The review's own PNG and JPEG evidence, by content hash, as submitted."""
-        wanted = {
-            a["sha256"]
-            for a in self.snapshot.content.get("attachments", [])
-            if a["kind"] in IMAGE_TYPES
-        }
-        if not hasattr(self, "_images"):
+        if self._images is None:
             self._images = {}
+            wanted = {
+                a["sha256"]
+                for a in self.snapshot.content.get("attachments", [])
+                if a["kind"] in IMAGE_TYPES
+            }
             for attachment in Attachment.objects.filter(review=self.review, sha256__in=wanted):
                 try:
                     with attachment.file.open("rb") as handle:

@@ -20,7 +20,8 @@ from reviews import jobs
 from reviews.models import Download, RenderJob, ReportFile, ReportKind
 
 
-def _require(request: HttpRequest, *perms: str) -> None:
+def require_any(request: HttpRequest, *perms: str) -> None:
+    """403 unless the user holds at least one of `perms`."""
     if not any(request.user.has_perm(p) for p in perms):
         raise PermissionDenied
 
@@ -41,7 +42,7 @@ class CompileForm(forms.Form):
 def report_centre(request: HttpRequest) -> HttpResponse:
     """The Board's download centre: per published cycle, the compiled report (latest and
     earlier versions) and the approved country PDFs."""
-    _require(request, "accounts.read_board_documents", "reviews.compile_reports")
+    require_any(request, "accounts.read_board_documents", "reviews.compile_reports")
     files = ReportFile.objects.visible_to(request.user).filter(
         cycle__status=CycleStatus.PUBLISHED, draft=False
     )
@@ -66,7 +67,7 @@ def report_centre(request: HttpRequest) -> HttpResponse:
 
 def cycle_reports(request: HttpRequest, cycle: int) -> HttpResponse:
     """The secretariat's page for a cycle's PDFs: introduction, compile, versions, jobs."""
-    _require(request, "reviews.compile_reports")
+    require_any(request, "reviews.compile_reports")
     cycle_obj = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=cycle)
     form = IntroductionForm(request.POST or None, instance=cycle_obj, prefix="intro")
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def cycle_reports(request: HttpRequest, cycle: int) -> HttpResponse:
 
 @require_POST
 def compile_now(request: HttpRequest, cycle: int) -> HttpResponse:
-    _require(request, "reviews.compile_reports")
+    require_any(request, "reviews.compile_reports")
     cycle_obj = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=cycle)
     form = CompileForm(request.POST)
     language = form.cleaned_data["language"] if form.is_valid() else settings.LANGUAGE_CODE
@@ -119,7 +120,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reviews.compile_reports")
+    require_any(request, "reviews.compile_reports")
     job = get_object_or_404(RenderJob.objects.visible_to(request.user), pk=pk)
     if job.status != "failed":
         messages.error(request, _("Only a failed render can be tried again."))
@@ -147,7 +148,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def download_log(request: HttpRequest) -> HttpResponse:
-    _require(request, "reviews.view_download_log")
+    require_any(request, "reviews.view_download_log")
     log = Download.objects.select_related(
         "user", "report__cycle", "report__review__country", "report__snapshot"
     )
