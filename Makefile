@@ -1,4 +1,4 @@
-.PHONY: run test setup lint manage
+.PHONY: run test setup lint manage messages
 
 ## make run: install what is missing, start PostgreSQL if needed, migrate, load demo data,
 ## and serve the portal with its worker and scheduler on http://127.0.0.1:$${PORT:-8000}.
@@ -18,3 +18,7 @@ lint:
 ## make manage ARGS="totp_code admin@example.org": a manage.py command on the portal's database.
 manage:
 	bash scripts/manage.sh $(ARGS)
+
+## make messages: gather new interface strings into the five translation catalogs (locale/).
+messages:
+	bash scripts/messages.sh
