@@ -1,6 +1,10 @@
 import re
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from countries.forms import DateInput
@@ -20,10 +24,56 @@ class CycleForm(forms.ModelForm):
         return data
 
 
+def in_every_language(*names: str) -> list[str]:
+    """The language columns of translated fields: title_en, title_fr, …, title_zh_hans."""
+    return [f"{n}_{code.replace('-', '_')}" for n in names for code, _name in settings.LANGUAGES]
+
+
 class NodeForm(forms.ModelForm):
-    """A form for one node of a matrix: codes are unique within the matrix."""
+    """A form for one node of a matrix: codes are unique within the matrix.
+
+    Translated texts have a field per language, labelled with the language's own name and
+    marked with its `lang` and direction; the English one is required.
+    """
 
     unique_field = "code"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, _name in settings.LANGUAGES:
+            info = get_language_info(code)
+            suffix = "_" + code.replace("-", "_")
+            for name, field in self.fields.items():
+                if not name.endswith(suffix):
+                    continue
+                base = self._meta.model._meta.get_field(name.removesuffix(suffix))
+                field.label = f"{base.verbose_name.capitalize()} ({info['name_local']})"
+                field.required = code == settings.LANGUAGE_CODE and not base.blank
+                field.widget.attrs |= {"lang": code, "dir": "rtl" if info["bidi"] else "ltr"}
+        self.helper = self._layout()
+
+    def _layout(self) -> FormHelper:
+        """English texts among the other fields; each other language's texts in a fieldset."""
+        helper = FormHelper()
+        helper.form_tag = False
+        others = {code: [] for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE}
+        main = []
+        for name in self.fields:
+            code = next((c for c in others if name.endswith("_" + c.replace("-", "_"))), None)
+            (others[code] if code else main).append(name)
+        helper.layout = Layout(
+            *main,
+            *(
+                Fieldset(
+                    _("Translation: %(language)s")
+                    % {"language": get_language_info(c)["name_local"]},
+                    *names,
+                )
+                for c, names in others.items()
+                if names
+            ),
+        )
+        return helper
 
     def clean(self):
         data = super().clean()
@@ -42,13 +92,13 @@ class NodeForm(forms.ModelForm):
 class OutcomeForm(NodeForm):
     class Meta:
         model = Outcome
-        fields = ["code", "title"]
+        fields = ["code", *in_every_language("title")]
 
 
 class AreaForm(NodeForm):
     class Meta:
         model = Area
-        fields = ["code", "title"]
+        fields = ["code", *in_every_language("title")]
 
 
 class IndicatorForm(NodeForm):
@@ -56,16 +106,17 @@ class IndicatorForm(NodeForm):
         model = Indicator
         fields = [
             "code",
-            "title",
-            "guidance",
+            *in_every_language("title", "guidance"),
             "type",
-            "unit",
+            *in_every_language("unit"),
             "required",
             "sdg_code",
             "by_sex",
             "max_length",
         ]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4}) for name in in_every_language("guidance")
+        }
 
     def clean_sdg_code(self):
         code = self.cleaned_data["sdg_code"].strip()
@@ -85,7 +136,7 @@ class ChoiceOptionForm(NodeForm):
 
     class Meta:
         model = ChoiceOption
-        fields = ["value", "label"]
+        fields = ["value", *in_every_language("label")]
         help_texts = {"value": _("Stored with answers; letters, digits, - and _ only.")}
 
     def unique_scope(self) -> dict:

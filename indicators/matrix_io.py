@@ -2,16 +2,22 @@
 
 Reading checks every row and reports each bad one with its line number; writing replaces a
 draft matrix's tree. The seeded first-cycle matrix is a file in this same format.
+
+The texts are English in the base columns; each other language has its own columns, named
+after the base one (`indicator_title_ar`, `guidance_zh_hans`, `choices_fr`, …). Those are
+optional when reading: a file without them imports with English texts only.
 """
 
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorType
 
-COLUMNS = [
+BASE_COLUMNS = [
     "outcome_code",
     "outcome_title",
     "area_code",
@@ -27,6 +33,12 @@ COLUMNS = [
     "max_length",
     "choices",
 ]
+# The other languages, as column and field suffixes ("zh-hans" → "zh_hans").
+LANGUAGES = [code.replace("-", "_") for code, _name in settings.LANGUAGES if code != "en"]
+TEXT_COLUMNS = ["outcome_title", "area_title", "indicator_title", "guidance", "unit", "choices"]
+COLUMNS = BASE_COLUMNS + [f"{c}_{lang}" for lang in LANGUAGES for c in TEXT_COLUMNS]
+_LIMITS = {"outcome_title": 300, "area_title": 300, "indicator_title": 300, "unit": 60,
+           "guidance": 5000}  # fmt: skip
 _YES_NO = {"yes": True, "no": False}
 _SDG = re.compile(r"^SDG [0-9]{1,2}\.[0-9a-z]{1,2}\.[0-9]{1,2}$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -44,12 +56,16 @@ class IndicatorRow:
     by_sex: bool
     max_length: int | None
     options: list[tuple[str, str]]
+    # "title"/"guidance"/"unit" → {language: text}; language → {option value: label}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    option_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
 class AreaRow:
     code: str
     title: str
+    titles: dict[str, str] = field(default_factory=dict)  # language → title
     indicators: list[IndicatorRow] = field(default_factory=list)
 
 
@@ -57,28 +73,49 @@ class AreaRow:
 class OutcomeRow:
     code: str
     title: str
+    titles: dict[str, str] = field(default_factory=dict)  # language → title
     areas: dict[str, AreaRow] = field(default_factory=dict)
+
+
+def _text(node, field_name: str, lang: str = "en") -> str:
+    return getattr(node, f"{field_name}_{lang}") or ""
+
+
+def _choices(indicator, lang: str = "en") -> str:
+    labels = [(o.value, _text(o, "label", lang)) for o in indicator.options.all()]
+    return "\n".join(f"{value}={label}" for value, label in labels if label)
+
+
+def _texts(outcome, area, ind, lang: str = "en") -> list[str]:
+    """The cells of TEXT_COLUMNS for one row in `lang` (area and ind may be None)."""
+    return [
+        _text(outcome, "title", lang),
+        _text(area, "title", lang) if area else "",
+        _text(ind, "title", lang) if ind else "",
+        _text(ind, "guidance", lang) if ind else "",
+        _text(ind, "unit", lang) if ind else "",
+        _choices(ind, lang) if ind else "",
+    ]
 
 
 def export_rows(matrix) -> list[list[str]]:
     """The matrix as rows under COLUMNS; outcomes and areas without indicators get a row too."""
     rows = []
-    outcomes = matrix_tree(matrix)
-    for outcome in outcomes:
-        if not outcome.areas.all():
-            rows.append([outcome.code, outcome.title] + [""] * 12)
-        for area in outcome.areas.all():
-            head = [outcome.code, outcome.title, area.code, area.title]
-            if not area.indicators.all():
-                rows.append(head + [""] * 10)
-            for ind in area.indicators.all():
-                choices = "\n".join(f"{o.value}={o.label}" for o in ind.options.all())
-                rows.append(
-                    head
-                    + [ind.code, ind.title, ind.guidance, ind.type, ind.unit]
-                    + ["yes" if ind.required else "no", ind.sdg_code, "yes" if ind.by_sex else "no"]
-                    + ["" if ind.max_length is None else str(ind.max_length), choices]
-                )
+    for outcome in matrix_tree(matrix):
+        for area in outcome.areas.all() or [None]:
+            for ind in (area.indicators.all() if area else None) or [None]:
+                o_title, a_title, i_title, guidance, unit, choices = _texts(outcome, area, ind)
+                row = [outcome.code, o_title, area.code if area else "", a_title]
+                if ind:
+                    row += [ind.code, i_title, guidance, ind.type, unit]
+                    row += ["yes" if ind.required else "no", ind.sdg_code]
+                    row += ["yes" if ind.by_sex else "no"]
+                    row += ["" if ind.max_length is None else str(ind.max_length), choices]
+                else:
+                    row += [""] * (len(BASE_COLUMNS) - 4)
+                for lang in LANGUAGES:
+                    row += _texts(outcome, area, ind, lang)
+                rows.append(row)
     return rows
 
 
@@ -107,7 +144,7 @@ def parse_rows(table: list[tuple[int, dict[str, str]]]) -> tuple[list[OutcomeRow
     """The tree the rows describe, and one message per bad row ("Line 7: …")."""
     errors: list[str] = []
     if table:
-        missing = [c for c in COLUMNS if c not in table[0][1]]
+        missing = [c for c in BASE_COLUMNS if c not in table[0][1]]
         if missing:
             return [], [
                 _("The header lacks these columns: %(cols)s.") % {"cols": ", ".join(missing)}
@@ -124,13 +161,16 @@ def parse_rows(table: list[tuple[int, dict[str, str]]]) -> tuple[list[OutcomeRow
             )
             continue
         outcome = outcomes.setdefault(
-            cells["outcome_code"], OutcomeRow(cells["outcome_code"], cells["outcome_title"])
-        )
+            cells["outcome_code"],
+            OutcomeRow(cells["outcome_code"], cells["outcome_title"],
+                       _translations(cells, "outcome_title")),
+        )  # fmt: skip
         if not cells["area_code"]:
             continue
         area_owner[cells["area_code"]] = outcome.code
         area = outcome.areas.setdefault(
-            cells["area_code"], AreaRow(cells["area_code"], cells["area_title"])
+            cells["area_code"],
+            AreaRow(cells["area_code"], cells["area_title"], _translations(cells, "area_title")),
         )
         if not cells["indicator_code"]:
             continue
@@ -143,8 +183,8 @@ def parse_rows(table: list[tuple[int, dict[str, str]]]) -> tuple[list[OutcomeRow
 
 def _row_problems(cells, outcomes, area_owner, seen_indicators) -> list[str]:
     problems = []
-    limits = {"outcome_code": 10, "area_code": 10, "indicator_code": 10, "outcome_title": 300,
-              "area_title": 300, "indicator_title": 300, "unit": 60, "guidance": 5000}  # fmt: skip
+    limits = {"outcome_code": 10, "area_code": 10, "indicator_code": 10} | _LIMITS
+    limits |= {f"{c}_{lang}": n for c, n in _LIMITS.items() for lang in LANGUAGES}
     for column, limit in limits.items():
         if len(cells.get(column, "")) > limit:
             problems.append(
@@ -210,7 +250,22 @@ def _row_problems(cells, outcomes, area_owner, seen_indicators) -> list[str]:
         problems.append(_("a single-choice indicator needs at least two choices"))
     if cells["type"] != IndicatorType.SINGLE_CHOICE and options:
         problems.append(_("only single-choice indicators have choices"))
+    values = {value for value, _label in options}
+    for lang in LANGUAGES:
+        translated, translated_problems = _options(cells.get(f"choices_{lang}", ""))
+        unknown = [value for value, _label in translated if value not in values]
+        if translated_problems or unknown:
+            problems.append(
+                _("choices_%(lang)s must give labels, as value=Label, to the values of choices")
+                % {"lang": lang}
+            )
     return problems
+
+
+def _translations(cells: dict[str, str], column: str) -> dict[str, str]:
+    """The other languages' texts of `column` in this row, where there are any."""
+    texts = {lang: cells.get(f"{column}_{lang}", "") for lang in LANGUAGES}
+    return {lang: text for lang, text in texts.items() if text}
 
 
 def _options(text: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -247,7 +302,28 @@ def _indicator(cells) -> IndicatorRow:
         by_sex=_YES_NO[cells["by_sex"].lower()],
         max_length=int(cells["max_length"]) if cells["max_length"] else None,
         options=_options(cells["choices"])[0],
+        translations={f: _translations(cells, column) for f, column in _INDICATOR_TEXTS},
+        option_labels={
+            lang: dict(_options(cells.get(f"choices_{lang}", ""))[0]) for lang in LANGUAGES
+        },
     )
+
+
+_INDICATOR_TEXTS = [("title", "indicator_title"), ("guidance", "guidance"), ("unit", "unit")]
+
+
+def _localized(model, field_name: str, english: str, texts: dict[str, str]) -> dict:
+    """The keyword arguments that give `model` its `field_name` text in every language.
+
+    A historical model (in a migration before the matrix had its language columns) takes the
+    English text alone.
+    """
+    kwargs = {field_name: english}
+    names = {f.name for f in model._meta.get_fields()}
+    if f"{field_name}_en" in names:
+        kwargs[f"{field_name}_en"] = english
+        kwargs |= {f"{field_name}_{lang}": texts.get(lang) or None for lang in LANGUAGES}
+    return kwargs
 
 
 def write_tree(matrix, outcomes: list[OutcomeRow], get_model) -> None:
@@ -263,22 +339,44 @@ def write_tree(matrix, outcomes: list[OutcomeRow], get_model) -> None:
     Indicator.objects.filter(matrix=matrix).delete()
     Area.objects.filter(matrix=matrix).delete()
     Outcome.objects.filter(matrix=matrix).delete()
-    for o_order, o in enumerate(outcomes):
-        outcome = Outcome.objects.create(matrix=matrix, order=o_order, code=o.code, title=o.title)
-        for a_order, a in enumerate(o.areas.values()):
-            area = Area.objects.create(
-                matrix=matrix, outcome=outcome, order=a_order, code=a.code, title=a.title
-            )
-            for i_order, i in enumerate(a.indicators):
-                indicator = Indicator.objects.create(
-                    matrix=matrix, area=area, order=i_order, code=i.code, title=i.title,
-                    guidance=i.guidance, type=i.type, unit=i.unit, required=i.required,
-                    sdg_code=i.sdg_code, by_sex=i.by_sex, max_length=i.max_length,
+    # In English: the untranslated column of a translated field takes the active language's text.
+    with translation.override("en"):
+        for o_order, o in enumerate(outcomes):
+            outcome = Outcome.objects.create(
+                matrix=matrix, order=o_order, code=o.code,
+                **_localized(Outcome, "title", o.title, o.titles),
+            )  # fmt: skip
+            for a_order, a in enumerate(o.areas.values()):
+                area = Area.objects.create(
+                    matrix=matrix, outcome=outcome, order=a_order, code=a.code,
+                    **_localized(Area, "title", a.title, a.titles),
                 )  # fmt: skip
-                ChoiceOption.objects.bulk_create(
-                    ChoiceOption(matrix=matrix, indicator=indicator, order=n, value=v, label=label)
-                    for n, (v, label) in enumerate(i.options)
-                )
+                for i_order, i in enumerate(a.indicators):
+                    texts = {f: i.translations.get(f, {}) for f in ("title", "guidance", "unit")}
+                    indicator = Indicator.objects.create(
+                        matrix=matrix, area=area, order=i_order, code=i.code, type=i.type,
+                        required=i.required, sdg_code=i.sdg_code, by_sex=i.by_sex,
+                        max_length=i.max_length,
+                        **_localized(Indicator, "title", i.title, texts["title"]),
+                        **_localized(Indicator, "guidance", i.guidance, texts["guidance"]),
+                        **_localized(Indicator, "unit", i.unit, texts["unit"]),
+                    )  # fmt: skip
+                    labels = i.option_labels
+                    ChoiceOption.objects.bulk_create(
+                        ChoiceOption(
+                            matrix=matrix,
+                            indicator=indicator,
+                            order=n,
+                            value=v,
+                            **_localized(
+                                ChoiceOption,
+                                "label",
+                                label,
+                                {lang: labels.get(lang, {}).get(v) for lang in LANGUAGES},
+                            ),
+                        )  # fmt: skip
+                        for n, (v, label) in enumerate(i.options)
+                    )
 
 
 def copy_tree(source, target, get_model) -> None:

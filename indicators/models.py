@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,6 +103,12 @@ class MatrixNode(models.Model):
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
+
+    def save(self, *args, **kwargs):
+        # A translated field's own column (`title`) takes the active language's text on save:
+        # keep it English, whatever language the editor reads the portal in.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
 
 
 class Outcome(MatrixNode):

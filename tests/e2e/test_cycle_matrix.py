@@ -78,7 +78,7 @@ def test_admin_builds_a_cycle_matrix_and_opens_the_cycle(base_data, live_server,
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an outcome")
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill("1")
-    page.get_by_label("Title").fill("Safer public spaces")
+    page.get_by_label("Title (English)").fill("Safer public spaces")
     page.get_by_role("button", name="Save").click()
 
     expect(page).to_have_url(cycle_url)
@@ -94,7 +94,7 @@ def test_admin_builds_a_cycle_matrix_and_opens_the_cycle(base_data, live_server,
     )
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill("1.A")
-    page.get_by_label("Title").fill("Lighting and design")
+    page.get_by_label("Title (English)").fill("Lighting and design")
     page.get_by_role("button", name="Save").click()
 
     expect(page).to_have_url(cycle_url)
@@ -108,8 +108,8 @@ def test_admin_builds_a_cycle_matrix_and_opens_the_cycle(base_data, live_server,
     )
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill("1.1")
-    page.get_by_label("Title").fill("Street lighting coverage")
-    page.get_by_label("Guidance for focal points").fill(
+    page.get_by_label("Title (English)").fill("Street lighting coverage")
+    page.get_by_label("Guidance for focal points (English)").fill(
         "Choose the share of main streets lit at night."
     )
     page.get_by_label("Answer type").select_option(label="Single choice")
@@ -137,7 +137,7 @@ def test_admin_builds_a_cycle_matrix_and_opens_the_cycle(base_data, live_server,
         )
         assert_no_axe_violations(page)
         page.get_by_label("Stored value").fill(value)
-        page.get_by_label("Label").fill(label)
+        page.get_by_label("Label (English)").fill(label)
         page.get_by_role("button", name="Save").click()
 
         expect(page).to_have_url(cycle_url)

@@ -20,11 +20,11 @@ def change_requests(cycle: ReviewCycle) -> list[tuple[str, str, dict]]:
         ("post", "/cycles/add/", {"name": "X", "assembly": "Y", "opens_on": "2030-01-01", "deadline": "2031-01-01"}),
         ("post", f"{base}/edit/", {"name": "Renamed", "assembly": "Y", "opens_on": "2021-07-01", "deadline": "2023-03-31"}),
         ("post", f"{base}/open/", {}),
-        ("post", f"{base}/matrix/outcome/add/", {"code": "9", "title": "New"}),
-        ("post", f"{base}/matrix/indicator/{indicator.pk}/edit/", {"code": "1.1", "title": "Changed", "type": "yes_no"}),
+        ("post", f"{base}/matrix/outcome/add/", {"code": "9", "title_en": "New"}),
+        ("post", f"{base}/matrix/indicator/{indicator.pk}/edit/", {"code": "1.1", "title_en": "Changed", "type": "yes_no"}),
         ("post", f"{base}/matrix/indicator/{indicator.pk}/delete/", {}),
         ("post", f"{base}/matrix/indicator/{indicator.pk}/move/", {"direction": "down"}),
-        ("post", f"{base}/matrix/option/add/?parent={indicator.pk}", {"value": "x", "label": "X"}),
+        ("post", f"{base}/matrix/option/add/?parent={indicator.pk}", {"value": "x", "label_en": "X"}),
         ("get", f"{base}/matrix/import/", {}),
     ]  # fmt: skip
 
@@ -64,7 +64,8 @@ def test_focal_points_read_the_matrix_of_an_open_cycle(focal_point, secretariat_
 def test_secretariat_admins_change_cycles_and_matrices(secretariat_admin, cycle):
     client = client_for(secretariat_admin)
     response = client.post(
-        f"/cycles/{cycle.pk}/matrix/outcome/add/", {"code": "4", "title": "Knowledge and learning"}
+        f"/cycles/{cycle.pk}/matrix/outcome/add/",
+        {"code": "4", "title_en": "Knowledge and learning"},
     )
     assert response.status_code == 302
     assert Outcome.objects.filter(matrix=cycle.matrix, code="4").exists()
@@ -76,7 +77,7 @@ def test_secretariat_admins_change_cycles_and_matrices(secretariat_admin, cycle)
 
 def test_a_duplicate_code_is_refused_next_to_the_field(secretariat_admin, cycle):
     response = client_for(secretariat_admin).post(
-        f"/cycles/{cycle.pk}/matrix/outcome/add/", {"code": "1", "title": "Clash"}
+        f"/cycles/{cycle.pk}/matrix/outcome/add/", {"code": "1", "title_en": "Clash"}
     )
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
@@ -89,7 +90,7 @@ def test_editing_a_frozen_matrix_through_the_page_is_404(secretariat_admin, cycl
     client = client_for(secretariat_admin)
     response = client.post(
         f"/cycles/{cycle.pk}/matrix/indicator/{indicator.pk}/edit/",
-        {"code": "1.1", "title": "Changed", "type": "yes_no"},
+        {"code": "1.1", "title_en": "Changed", "type": "yes_no"},
     )
     assert response.status_code == 404
     indicator.refresh_from_db()
