@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import InvitationPasswordForm
@@ -45,3 +48,23 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("account_login")
     context = {"form": form, "invited": invitation.user}
     return render(request, "accounts/invitation_accept.html", context)
+
+
+# Set by the language switcher before sign-in: the choice becomes the user's preference.
+CHOSEN_LANGUAGE = "chosen_language"
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie, redirect back), kept as a signed-in user's preference."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    else:
+        request.session[CHOSEN_LANGUAGE] = code
+    return response

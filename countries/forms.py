@@ -1,7 +1,9 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.uploads import JPEG, PDF, PNG, validate_upload
@@ -88,12 +90,19 @@ class MunicipalityForm(forms.ModelForm):
 class FocalPointForm(forms.ModelForm):
     name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Of the invitation, the e-mails and the portal; they can change it later."),
+    )
 
     class Meta:
         model = FocalPoint
         fields = [
             "name",
             "email",
+            "language",
             "kind",
             "title",
             "institution",
@@ -108,8 +117,10 @@ class FocalPointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # The person of a designation does not change; designate someone new instead.
-            del self.fields["email"]
+            del self.fields["email"], self.fields["language"]
             self.fields["name"].initial = self.instance.user.name
+        else:
+            self.fields["language"].initial = get_language()
 
     def clean_email(self):
         return self.cleaned_data["email"].lower()

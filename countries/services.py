@@ -36,18 +36,22 @@ def designate_focal_point(
     designated_on,
     letter_reference: str = "",
     letter=None,
+    language: str = "",
 ) -> FocalPoint:
-    """Designate a person as focal point of `country` and invite them by e-mail."""
+    """Designate a person as focal point of `country` and invite them by e-mail (in
+    `language`, which becomes the new user's preferred language)."""
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, name=name)  # unusable password
+        # unusable password until the invitation is accepted
+        user = User.objects.create_user(email=email, name=name, language=language)
     elif user.role not in (None, Role.FOCAL_POINT) or user.is_superuser:
         raise ValidationError({"email": _("This person has another role in the portal.")})
     elif FocalPoint.objects.filter(user=user, is_active=True).exists():
         raise ValidationError({"email": _("This person is already an active focal point.")})
     else:
         user.name, user.is_active = name, True
-        user.save(update_fields=["name", "is_active"])
+        user.language = user.language or language
+        user.save(update_fields=["name", "is_active", "language"])
     if (
         kind == FocalPointKind.PRIMARY
         and country.focal_points.filter(is_active=True, kind=FocalPointKind.PRIMARY).exists()

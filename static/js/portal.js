@@ -30,3 +30,10 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 });
+
+// After a refused form, take the user to the first field in error: its label and its message
+// (tied to it by aria-describedby) are read out, and the typed values are all still there.
+document.addEventListener("DOMContentLoaded", () => {
+  const invalid = document.querySelector('main [aria-invalid="true"]');
+  if (invalid && !document.querySelector("main [autofocus]")) invalid.focus();
+});
