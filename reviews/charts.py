@@ -6,6 +6,7 @@ has `role="img"` and a title, and the numbers it shows are also in a table besid
 
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,9 +18,12 @@ FONT = 'font-family="Noto Sans, Noto Sans Arabic, Noto Sans CJK SC, sans-serif" 
 
 
 def number(value) -> str:
-    value = Decimal(value).normalize() if not isinstance(value, int) else value
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """`value` as the active language writes numbers (grouping, decimal mark), no trailing zeros."""
+    places = None
+    if not isinstance(value, int):
+        value = Decimal(value).normalize()
+        places = max(0, -value.as_tuple().exponent)
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
 
 
 def _head(width: int, height: int, title: str, description: str) -> str:

@@ -88,6 +88,15 @@ def request_compile(
     return job
 
 
+def request_compiles(cycle: ReviewCycle, *, by: User | None, delay: int = 0) -> list[RenderJob]:
+    """Recompile the cycle's report in English and in every language it was built in before."""
+    built = ReportFile.objects.filter(cycle=cycle, kind=ReportKind.DOSSIER).values_list(
+        "language", flat=True
+    )
+    languages = [code for code, _name in settings.LANGUAGES if code == "en" or code in set(built)]
+    return [request_compile(cycle, by=by, language=code, delay=delay) for code in languages]
+
+
 def retry(job: RenderJob, *, by: User) -> RenderJob:
     """Send a failed job again, with a fresh count of attempts (for a compile, the one
     already waiting, if there is one)."""

@@ -6,6 +6,7 @@ images. Text comes from Django templates with autoescaping, so what a country wr
 never markup.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -28,7 +29,7 @@ from reviews.sections import SECTIONS
 logger = logging.getLogger(__name__)
 
 # Bump when the templates or styles change in a way that must re-render cached chapters.
-TEMPLATE_VERSION = "2026-11-23.2"
+TEMPLATE_VERSION = "2026-11-23.3"
 ASSET_SUFFIXES = {".css"}
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
 RTL_LANGUAGES = {"ar"}
@@ -203,7 +204,15 @@ class ReviewDocument:
             ],
             "outcomes": by_outcome(rows, lambda row: row[0]),
             "practices": content.get("practices", []),
-            "municipalities": content.get("municipalities", []),
+            "municipalities": [
+                m
+                | {
+                    "joined_on": datetime.date.fromisoformat(m["joined_on"])
+                    if m.get("joined_on")
+                    else None
+                }
+                for m in content.get("municipalities", [])
+            ],
             "attachments": content.get("attachments", []),
             "figures": [a for a in content.get("attachments", []) if a["sha256"] in images],
         }

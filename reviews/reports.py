@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -40,12 +41,15 @@ class CompileForm(forms.Form):
 
 
 def report_centre(request: HttpRequest) -> HttpResponse:
-    """The Board's download centre: per published cycle, the compiled report (latest and
-    earlier versions) and the approved country PDFs."""
+    """The Board's download centre: per published cycle, the compiled report in each language
+    it was built in (latest and earlier versions; the reader's language first) and the
+    approved country PDFs."""
     require_any(request, "accounts.read_board_documents", "reviews.compile_reports")
     files = ReportFile.objects.visible_to(request.user).filter(
         cycle__status=CycleStatus.PUBLISHED, draft=False
     )
+    reader = translation.get_language()
+    order = sorted(settings.LANGUAGES, key=lambda lang: lang[0] != reader)
     cycles = []
     for cycle in ReviewCycle.objects.filter(status=CycleStatus.PUBLISHED):
         versions = list(
@@ -53,15 +57,20 @@ def report_centre(request: HttpRequest) -> HttpResponse:
             .order_by("-number")
             .select_related("built_by")
         )
+        languages = []
+        for code, name in order:
+            built = [v for v in versions if v.language == code]
+            if built:
+                languages.append(
+                    {"code": code, "name": name, "latest": built[0], "earlier": built[1:]}
+                )
         reviews = (
             files.filter(cycle=cycle, kind=ReportKind.REVIEW)
             .latest_per_review()
             .select_related("review__country", "snapshot", "cycle")
         )
         reviews = sorted(reviews, key=lambda r: r.review.country.name)
-        cycles.append(
-            {"cycle": cycle, "latest": versions[:1], "earlier": versions[1:], "reviews": reviews}
-        )
+        cycles.append({"cycle": cycle, "languages": languages, "reviews": reviews})
     return render(request, "reviews/report_centre.html", {"cycles": cycles})
 
 

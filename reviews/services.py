@@ -290,7 +290,7 @@ def approve_review(review: Review, *, by: User) -> Review:
     )
     snapshot = review.snapshots.order_by("-version").first()
     jobs.request_review_pdf(review, snapshot, draft=False, by=by)
-    jobs.request_compile(review.cycle, by=by, delay=settings.DOSSIER_DEBOUNCE_SECONDS)
+    jobs.request_compiles(review.cycle, by=by, delay=settings.DOSSIER_DEBOUNCE_SECONDS)
     return review
 
 
@@ -323,5 +323,5 @@ def publish_reviews(cycle: ReviewCycle, *, by: User) -> int:
     )
     for review in reviews:
         _transition(review, ReviewStatus.PUBLISHED, by=by, allowed_from=(ReviewStatus.APPROVED,))
-    jobs.request_compile(cycle, by=by)  # the published version of the compiled report
+    jobs.request_compiles(cycle, by=by)  # the published version of the compiled report
     return len(reviews)

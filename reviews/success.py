@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from countries.models import NETWORK_TARGET, Country, Municipality
 from countries.services import network_figures
+from reviews.charts import number
 
 # Indicator codes of the seeded matrix (SPEC §4.1: the codes are fixed).
 TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED = "1.5", "1.6", "3.1", "3.2", "3.3"
@@ -68,7 +69,7 @@ def indicators_of_success(contents: list[dict]) -> list[dict]:
         },
         {
             "label": _("Financial resources allocated (reported in approved reviews)"),
-            "value": "; ".join(f"{amount:,.0f} {code}" for code, amount in sorted(money.items())) or "—",
+            "value": "; ".join(f"{number(round(amount))} {code}" for code, amount in sorted(money.items())) or "—",
         },
         {"label": _("Joint tools shared"), "value": network["tools_shared"],
          "detail": _by(network["countries_sharing"])},
@@ -81,13 +82,13 @@ def indicators_of_success(contents: list[dict]) -> list[dict]:
         {"label": _("Countries meeting the target of %(n)d municipalities") % {"n": NETWORK_TARGET},
          "value": networks.count()},
         # What the approved reviews themselves report (indicators 3.3, 1.5, 3.1, 3.2).
-        {"label": _("Tools shared, as reported in approved reviews"), "value": f"{shared[1]:,.0f}",
+        {"label": _("Tools shared, as reported in approved reviews"), "value": number(round(shared[1])),
          "detail": _by(shared[0])},
-        {"label": _("Tools piloted, as reported in approved reviews"), "value": f"{piloted[1]:,.0f}",
+        {"label": _("Tools piloted, as reported in approved reviews"), "value": number(round(piloted[1])),
          "detail": _by(piloted[0])},
         {"label": _("Countries reporting membership of the Global Network"), "value": members},
         {"label": _("Partners engaged in national safer cities networks (reported)"),
-         "value": f"{partners[1]:,.0f}"},
+         "value": number(round(partners[1]))},
     ]  # fmt: skip
 
 

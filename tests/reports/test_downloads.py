@@ -24,7 +24,7 @@ def test_board_member_downloads_the_latest_and_an_earlier_compiled_version(
     client = client_for(board_member)
     centre = client.get(reverse("reports:centre"))
     assert centre.status_code == 200
-    assert f"Latest: version {latest.number}" in centre.text
+    assert f"Version {latest.number}" in centre.text
     assert reverse("reports:download", args=[earlier.pk]) in centre.text
     for report in (latest, earlier):
         response, body = get_pdf(client, report)
