@@ -165,6 +165,7 @@ def parse_rows(table: list[tuple[int, dict[str, str]]]) -> tuple[list[OutcomeRow
             OutcomeRow(cells["outcome_code"], cells["outcome_title"],
                        _translations(cells, "outcome_title")),
         )  # fmt: skip
+        outcome.titles = _translations(cells, "outcome_title") | outcome.titles
         if not cells["area_code"]:
             continue
         area_owner[cells["area_code"]] = outcome.code
@@ -172,6 +173,7 @@ def parse_rows(table: list[tuple[int, dict[str, str]]]) -> tuple[list[OutcomeRow
             cells["area_code"],
             AreaRow(cells["area_code"], cells["area_title"], _translations(cells, "area_title")),
         )
+        area.titles = _translations(cells, "area_title") | area.titles
         if not cells["indicator_code"]:
             continue
         seen_indicators[cells["indicator_code"]] = line
@@ -194,9 +196,8 @@ def _row_problems(cells, outcomes, area_owner, seen_indicators) -> list[str]:
         problems.append(_("a cell contains a NUL character"))
     if not cells["outcome_code"] or not cells["outcome_title"]:
         problems.append(_("the outcome needs a code and a title"))
-    elif (
-        cells["outcome_code"] in outcomes
-        and outcomes[cells["outcome_code"]].title != cells["outcome_title"]
+    elif cells["outcome_code"] in outcomes and not _same_titles(
+        outcomes[cells["outcome_code"]], cells, "outcome_title"
     ):
         problems.append(
             _("outcome %(code)s has another title on an earlier line")
@@ -212,7 +213,7 @@ def _row_problems(cells, outcomes, area_owner, seen_indicators) -> list[str]:
                 _("area %(code)s already belongs to outcome %(owner)s")
                 % {"code": area_code, "owner": owner}
             )
-        elif owner and outcomes[owner].areas[area_code].title != cells["area_title"]:
+        elif owner and not _same_titles(outcomes[owner].areas[area_code], cells, "area_title"):
             problems.append(
                 _("area %(code)s has another title on an earlier line") % {"code": area_code}
             )
@@ -260,6 +261,15 @@ def _row_problems(cells, outcomes, area_owner, seen_indicators) -> list[str]:
                 % {"lang": lang}
             )
     return problems
+
+
+def _same_titles(node: OutcomeRow | AreaRow, cells: dict[str, str], column: str) -> bool:
+    """Whether this row names the outcome or area as an earlier row did, in every language
+    both give (a language left empty on one row takes the other's)."""
+    if node.title != cells[column]:
+        return False
+    given = _translations(cells, column)
+    return all(node.titles.get(lang, text) == text for lang, text in given.items())
 
 
 def _translations(cells: dict[str, str], column: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
@@ -24,10 +25,13 @@ def test_seed_demo_is_idempotent_and_covers_every_role(db, settings, capsys):
     reviews = Review.objects.filter(cycle=published)
     assert sorted(reviews.values_list("status", flat=True)) == ["published"] * 5
     assert not Answer.objects.filter(review__cycle=published, is_valid=False).exists()
-    # Their PDFs and one compiled report wait for the worker.
+    # Their PDFs and the compiled report in each of the six languages wait for the worker.
     assert RenderJob.objects.filter(kind="review", draft=False).count() == 5
     assert RenderJob.objects.filter(kind="review", draft=True).count() == 5
-    assert RenderJob.objects.filter(kind="dossier", status="queued").count() == 1
+    compiles = RenderJob.objects.filter(kind="dossier", status="queued", cycle=published)
+    assert sorted(compiles.values_list("language", flat=True)) == sorted(
+        code for code, _name in settings.LANGUAGES
+    )
     output = capsys.readouterr().out
     assert "recovery codes" in output and "admin@example.org" in output
     assert "/library/" in output

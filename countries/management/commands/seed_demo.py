@@ -10,6 +10,7 @@ from countries.models import Country, Engagement, FocalPoint, FocalPointKind, Mu
 from indicators import matrix_io
 from indicators import services as cycle_services
 from indicators.models import CycleStatus, ReviewCycle
+from reviews import jobs
 from reviews import services as review_services
 from reviews.sections import SECTIONS
 
@@ -152,4 +153,8 @@ class Command(BaseCommand):
             review = review_services.submit_review(review, by=focal)
             review_services.approve_review(review, by=admin)
         cycle_services.close_cycle(cycle, by=admin)
-        return cycle_services.publish_cycle(cycle, by=admin)
+        cycle = cycle_services.publish_cycle(cycle, by=admin)  # compiles the English report
+        for code, _name in settings.LANGUAGES:  # and the worker compiles it in the other five
+            if code != "en":
+                jobs.request_compile(cycle, by=admin, language=code)
+        return cycle
