@@ -1,5 +1,11 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts import tasks
 from accounts.models import User
@@ -15,7 +21,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         # the worker.
         user = User.objects.filter(email__iexact=email).only("language").first()
         with translation.override((user and user.language) or translation.get_language()):
-            message = self.render_mail(template_prefix, email, context)
+            # What allauth's own send_mail gives its templates; the site is the portal.
+            site = SimpleNamespace(
+                name=gettext("Safer Cities Review Portal"),
+                domain=urlsplit(settings.SITE_URL).netloc,
+            )
+            ctx = {"request": allauth_context.request, "email": email, "current_site": site}
+            message = self.render_mail(template_prefix, email, ctx | context)
         tasks.send_email_message.delay_on_commit(
             {
                 "subject": message.subject,

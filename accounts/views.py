@@ -60,7 +60,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch (cookie, redirect back), kept as a signed-in user's preference."""
     response = i18n.set_language(request)
     code = request.POST.get("language", "")
-    if code not in dict(settings.LANGUAGES):
+    if code not in dict(settings.LANGUAGES):  # Django knows more languages than the portal offers
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
         return response
     if request.user.is_authenticated:
         request.user.language = code
