@@ -187,6 +187,8 @@ LANGUAGES = [
     ("zh-hans", _("Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Where Django has no format of its own for a language (Arabic dates with times).
+FORMAT_MODULE_PATH = ["config.formats"]
 # Matrix texts (outcomes, areas, indicators, options) are kept in every language; English is
 # required and stands in for a language that has no text yet.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

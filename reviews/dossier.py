@@ -296,8 +296,11 @@ def compile_report(
         cover = _cover(
             cycle, common, body, documents, version=version, built_by=built_by, started=started
         )
+        title = _("%(cycle)s: compiled report of the voluntary country reviews") % {
+            "cycle": cycle.name
+        }
     merged = merge([cover, *body], chapters_from=2, chapter_count=len(chapters), language=language,
-                   title=f"{cycle.name}: {_('compiled report of the voluntary country reviews')}")  # fmt: skip
+                   title=title)  # fmt: skip
     stats.seconds = round((timezone.now() - started).total_seconds(), 2)
     return merged, stats
 

@@ -499,7 +499,8 @@ class ReportFile(models.Model):
         """The name the download is saved under."""
         slug = self.cycle.name.replace("–", "-").replace(" ", "-")
         if self.kind == ReportKind.DOSSIER:
-            return f"{slug}-compiled-report-v{self.number}.pdf"
+            language = "" if self.language == "en" else f"-{self.language}"
+            return f"{slug}-compiled-report-v{self.number}{language}.pdf"
         suffix = "-DRAFT" if self.draft else ""
         version = self.snapshot.version if self.snapshot_id else 1
         return f"{self.review.country.iso3}-{slug}-review-v{version}{suffix}.pdf"

@@ -29,7 +29,7 @@ from reviews.sections import SECTIONS
 logger = logging.getLogger(__name__)
 
 # Bump when the templates or styles change in a way that must re-render cached chapters.
-TEMPLATE_VERSION = "2026-11-23.3"
+TEMPLATE_VERSION = "2026-11-23.4"
 ASSET_SUFFIXES = {".css"}
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
 RTL_LANGUAGES = {"ar"}

@@ -58,9 +58,10 @@ def report_centre(request: HttpRequest) -> HttpResponse:
             .select_related("built_by")
         )
         languages = []
-        for code, name in order:
+        for code, _name in order:
             built = [v for v in versions if v.language == code]
             if built:
+                name = translation.get_language_info(code)["name_local"]  # in its own language
                 languages.append(
                     {"code": code, "name": name, "latest": built[0], "earlier": built[1:]}
                 )

@@ -1,5 +1,6 @@
 """The narrative sections of a country review, in report order (SPEC §5)."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -38,5 +39,12 @@ SECTION_KEYS = [s.key for s in SECTIONS]
 BY_KEY = {s.key: s for s in SECTIONS}
 
 
+# Chinese and Japanese are written without spaces: each of their characters counts as a word.
+_WORDS = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+
+
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words as the limits count them (static/js/portal.js counts the same way as one types)."""
+    return len(_WORDS.findall(text))

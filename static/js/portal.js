@@ -14,6 +14,8 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Live word counts under the review's sections.
+const CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+const WORDS = new RegExp(`[${CJK}]|[^\\s${CJK}]+`, "g");
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("textarea[data-word-limit]").forEach((area) => {
     const out = document.getElementById("wc-" + area.name);
@@ -21,7 +23,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const limit = Number(area.dataset.wordLimit);
     const template = out.dataset.template || out.textContent;
     const update = () => {
-      const words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
+      // As reviews/sections.py counts: a Chinese or Japanese character is a word of its own.
+      const words = (area.value.match(WORDS) || []).length;
       out.textContent = words + " / " + limit + " — " + template;
       out.classList.toggle("text-danger", words > limit);
     };
