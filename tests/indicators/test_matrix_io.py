@@ -1,5 +1,4 @@
 import csv
-import datetime
 import io
 
 import pytest
@@ -8,21 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from indicators import matrix_io, services
-from indicators.models import Indicator, Outcome, ReviewCycle
+from indicators.models import Indicator, Outcome
 from tests.conftest import client_for
-
-
-@pytest.fixture
-def seeded(db) -> ReviewCycle:
-    return ReviewCycle.objects.get(name="2021–2023 review cycle")
-
-
-@pytest.fixture
-def new_cycle(secretariat_admin) -> ReviewCycle:
-    return services.create_cycle(
-        by=secretariat_admin, name="2024–2026 review cycle", assembly="Third session",
-        opens_on=datetime.date(2024, 7, 1), deadline=datetime.date(2026, 3, 31),
-    )  # fmt: skip
 
 
 def snapshot(matrix) -> list[list[str]]:

@@ -7,7 +7,6 @@ person reads the matrix in their preferred language, falling back to English.
 """
 
 import csv
-import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -38,19 +37,6 @@ DATA_FILE = Path(matrix_io.__file__).resolve().parent / "data" / "first_cycle_ma
 # Indicator 1.4, from that file.
 TITLE_1_4_EN = "Local municipalities in the National Tool Network on Safer Cities"
 TITLE_1_4_AR = "البلديات المحلية الأعضاء في الشبكة الوطنية لأدوات المدن الأكثر أمانا"
-
-
-@pytest.fixture
-def seeded(db) -> ReviewCycle:
-    return ReviewCycle.objects.get(name="2021–2023 review cycle")
-
-
-@pytest.fixture
-def new_cycle(secretariat_admin) -> ReviewCycle:
-    return services.create_cycle(
-        by=secretariat_admin, name="2024–2026 review cycle", assembly="Third session",
-        opens_on=datetime.date(2024, 7, 1), deadline=datetime.date(2026, 3, 31),
-    )  # fmt: skip
 
 
 def columns(node, field_name: str) -> dict[str, str | None]:

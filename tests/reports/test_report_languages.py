@@ -44,6 +44,7 @@ from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind
 from tests import factories
 from tests.conftest import client_for
 from tests.reports.conftest import make_approved_review, run_jobs
+from tests.reports.test_scripts import family, pdffonts
 from tests.reviews.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,6 @@ MARGIN = 18 / 25.4 * 72  # the left and right page margins of static/css/pdf.css
 INDENT = 6 / 25.4 * 72  # nav.toc li.sub: margin-inline-start 6 mm
 NEAR = 2.0  # points: how close to a margin a line "at the margin" is
 ARABIC_FAMILIES = {"Noto-Sans-Arabic", "Noto-Naskh-Arabic"}
-STYLES = ("-Bold-Italic", "-BoldItalic", "-Bold", "-Italic", "-Regular")
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
                                        "\u2066\u2067\u2068\u2069"))  # fmt: skip
 
@@ -104,24 +104,6 @@ def translated(language: str, msgid: str) -> str:
     assert contents != "Contents", f"no {language} catalog: are the catalogs compiled?"
     assert language != "ar" or text != msgid, f"no Arabic translation of {msgid!r}"
     return text
-
-
-def pdffonts(path: Path) -> list[dict]:
-    """The rows of `pdffonts`, split at the columns its dashed rule marks out."""
-    lines = run("pdffonts", str(path)).splitlines()
-    spans = [m.span() for m in re.finditer(r"-+", lines[1])]
-    keys = ["name", "type", "encoding", "emb", "sub", "uni", "object"]
-    rows = []
-    for line in lines[2:]:
-        cells = [line[a:b].strip() for a, b in spans[:-1]] + [line[spans[-1][0] :].strip()]
-        rows.append(dict(zip(keys, cells, strict=True)))
-    return rows
-
-
-def family(font_name: str) -> str:
-    """ "ABCDEF+Noto-Sans-Arabic-Bold" → "Noto-Sans-Arabic"."""
-    base = font_name.split("+", 1)[-1]
-    return next((base.removesuffix(s) for s in STYLES if base.endswith(s)), base)
 
 
 def ligatures(path: Path) -> set[str]:
