@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from accounts.models import User

@@ -18,12 +18,11 @@ test-artifacts/lang-<language>-<page>.png.
 
 import importlib
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps as django_apps
 from django.utils import formats, timezone, translation
-from playwright.sync_api import Browser, Locator, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from accounts.models import User
 from accounts.roles import Role
@@ -35,6 +34,7 @@ from reviews.models import Review, ReviewStatus
 from reviews.sections import BY_KEY
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS, assert_no_axe_violations
+from tests.e2e.test_review_journey import autosave_of
 
 CYCLE = "2021–2023 review cycle"
 FOCAL_POINT = ("focal.ke@example.org", "Wanjiru Kamau")
@@ -181,22 +181,6 @@ def screenshot(page: Page, language: str, name: str) -> None:
     """The named full-page screenshot kept as test-artifacts/lang-<language>-<name>.png."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"lang-{language}-{name}.png", full_page=True)
-
-
-def autosave_of(page: Page, *, containing: dict[str, str]):
-    """The editor's own autosave (sent by the form) posting these field values."""
-    edit_path = urlsplit(page.url).path
-
-    def is_it(response: Response) -> bool:
-        request = response.request
-        if request.method != "POST" or urlsplit(request.url).path != edit_path:
-            return False
-        if request.header_value("HX-Trigger") != "review-form":
-            return False
-        posted = parse_qs(request.post_data or "")
-        return all(posted.get(name) == [value] for name, value in containing.items())
-
-    return page.expect_response(is_it)
 
 
 @pytest.fixture

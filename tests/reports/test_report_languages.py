@@ -44,7 +44,7 @@ from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind
 from tests import factories
 from tests.conftest import client_for
 from tests.reports.conftest import make_approved_review, run_jobs
-from tests.reports.test_scripts import family, pdffonts
+from tests.reports.test_scripts import family, ligatures, pdffonts, squash
 from tests.reviews.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +53,6 @@ MARGIN = 18 / 25.4 * 72  # the left and right page margins of static/css/pdf.css
 INDENT = 6 / 25.4 * 72  # nav.toc li.sub: margin-inline-start 6 mm
 NEAR = 2.0  # points: how close to a margin a line "at the margin" is
 ARABIC_FAMILIES = {"Noto-Sans-Arabic", "Noto-Naskh-Arabic"}
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
-                                       "\u2066\u2067\u2068\u2069"))  # fmt: skip
 
 # Fixed headings of the compiled report (templates/pdf/dossier_*.html), as msgids.
 DOSSIER_HEADINGS = [
@@ -104,24 +102,6 @@ def translated(language: str, msgid: str) -> str:
     assert contents != "Contents", f"no {language} catalog: are the catalogs compiled?"
     assert language != "ar" or text != msgid, f"no Arabic translation of {msgid!r}"
     return text
-
-
-def ligatures(path: Path) -> set[str]:
-    """The texts of several characters that the ToUnicode maps give one glyph (ligatures)."""
-    texts = set()
-    with pikepdf.open(path) as document:
-        for page in document.pages:
-            for font in page.Resources.get("/Font", {}).values():
-                if "/ToUnicode" in font:
-                    cmap = font.ToUnicode.read_bytes().decode("latin-1")
-                    for target in re.findall(r"<[0-9a-fA-F]{2,4}>\s*<([0-9a-fA-F]{8,})>", cmap):
-                        texts.add(bytes.fromhex(target).decode("utf-16-be"))
-    return texts
-
-
-def squash(text: str) -> str:
-    """Compatibility forms folded (NFKC), bidi marks and all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS))
 
 
 def pattern(expected: str, ligature_texts: set[str]) -> re.Pattern:
@@ -324,7 +304,7 @@ def test_arabic_compiled_report_the_board_centre_and_recompiles_per_language(
     en_v1, ar_v2, en_v3, ar_v4 = compiles(cycle)
     assert [(r.language, r.number) for r in (en_v3, ar_v4)] == [("en", 3), ("ar", 4)]
     arabic, english = stored(ar_v4, tmp_path), stored(en_v3, tmp_path)
-    ligs = ligatures(arabic)
+    ligs = ligatures(arabic.read_bytes())
     ar_layout, en_layout = layout(arabic), layout(english)
 
     def ar(msgid):
@@ -386,7 +366,7 @@ def test_arabic_compiled_report_the_board_centre_and_recompiles_per_language(
         problems, entries = [], outline(path, chapters_under)
         assert len(entries) >= 7, entries
         numbers = [w for line in lay.on(2) for w in line.words if w.text.isdigit()]
-        path_ligatures = ligatures(path)
+        path_ligatures = ligatures(path.read_bytes())
         for title, page, level in entries:
             line = lay.find(title, path_ligatures, page=2)
             indent = INDENT if level == 2 else 0
@@ -504,7 +484,7 @@ def test_country_review_in_arabic_is_right_to_left_with_arabic_labels(
     report = ReportFile.objects.get(review=review, kind=ReportKind.REVIEW, draft=False)
     assert report.language == "ar"
     path = stored(report, tmp_path)
-    ligs = ligatures(path)
+    ligs = ligatures(path.read_bytes())
     lay = layout(path)
 
     with subtests.test("a tagged Arabic PDF with an Arabic font embedded"):
