@@ -82,7 +82,7 @@ def test_focal_point_adds_a_municipality_to_their_network(
         [
             "Kisumu",
             "Kisumu County",
-            "610000",
+            "610,000",  # grouped as the reader's language writes numbers
             "March 1, 2025",
             "Yes",
             re.compile(r"Edit Kisumu\s+Remove Kisumu"),
