@@ -9,6 +9,20 @@ from countries.models import Country
 from tests import factories
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the tests that commit (transaction=True, a live server): their flush empties the
+    tables the migrations filled, so `make test` runs them after the others, in a second pass
+    (each pytest-xdist process would otherwise mix the two kinds in any order)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("transaction")) or {
+            "transactional_db",
+            "live_server",
+        } & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.transactional)
+
+
 @pytest.fixture(autouse=True)
 def eager_tasks(settings):
     """Tasks run in-process unless a test starts a real worker (see test_celery_worker.py)."""
