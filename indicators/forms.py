@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from countries.forms import DateInput
 from indicators.models import Area, ChoiceOption, Indicator, Outcome, ReviewCycle
@@ -26,54 +27,52 @@ class CycleForm(forms.ModelForm):
 
 def in_every_language(*names: str) -> list[str]:
     """The language columns of translated fields: title_en, title_fr, …, title_zh_hans."""
-    return [f"{n}_{code.replace('-', '_')}" for n in names for code, _name in settings.LANGUAGES]
+    return [build_localized_fieldname(n, code) for n in names for code, _name in settings.LANGUAGES]
+
+
+# Column → (translated field, language code), for every column a node form may show.
+_COLUMNS = {
+    build_localized_fieldname(n, code): (n, code)
+    for n in ("title", "guidance", "unit", "label")
+    for code, _name in settings.LANGUAGES
+}
 
 
 class NodeForm(forms.ModelForm):
     """A form for one node of a matrix: codes are unique within the matrix.
 
     Translated texts have a field per language, labelled with the language's own name and
-    marked with its `lang` and direction; the English one is required.
+    marked with its `lang` and direction; the English one is required. English texts stand
+    among the other fields, each other language's texts in a fieldset of their own.
     """
 
     unique_field = "code"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, _name in settings.LANGUAGES:
-            info = get_language_info(code)
-            suffix = "_" + code.replace("-", "_")
-            for name, field in self.fields.items():
-                if not name.endswith(suffix):
-                    continue
-                base = self._meta.model._meta.get_field(name.removesuffix(suffix))
-                field.label = f"{base.verbose_name.capitalize()} ({info['name_local']})"
-                field.required = code == settings.LANGUAGE_CODE and not base.blank
-                field.widget.attrs |= {"lang": code, "dir": "rtl" if info["bidi"] else "ltr"}
-        self.helper = self._layout()
-
-    def _layout(self) -> FormHelper:
-        """English texts among the other fields; each other language's texts in a fieldset."""
-        helper = FormHelper()
-        helper.form_tag = False
-        others = {code: [] for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE}
-        main = []
-        for name in self.fields:
-            code = next((c for c in others if name.endswith("_" + c.replace("-", "_"))), None)
-            (others[code] if code else main).append(name)
-        helper.layout = Layout(
+        main, translations = [], {}
+        for name, field in self.fields.items():
+            if name not in _COLUMNS:
+                main.append(name)
+                continue
+            base_name, code = _COLUMNS[name]
+            base, info = self._meta.model._meta.get_field(base_name), get_language_info(code)
+            field.label = f"{base.verbose_name.capitalize()} ({info['name_local']})"
+            field.required = code == settings.LANGUAGE_CODE and not base.blank
+            field.widget.attrs |= {"lang": code, "dir": "rtl" if info["bidi"] else "ltr"}
+            if code == settings.LANGUAGE_CODE:
+                main.append(name)
+            else:
+                translations.setdefault(info["name_local"], []).append(name)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
             *main,
             *(
-                Fieldset(
-                    _("Translation: %(language)s")
-                    % {"language": get_language_info(c)["name_local"]},
-                    *names,
-                )
-                for c, names in others.items()
-                if names
+                Fieldset(_("Translation: %(language)s") % {"language": language}, *names)
+                for language, names in translations.items()
             ),
         )
-        return helper
 
     def clean(self):
         data = super().clean()

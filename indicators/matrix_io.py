@@ -60,6 +60,12 @@ class IndicatorRow:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     option_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def labels_of(self, value: str) -> dict[str, str]:
+        """The other languages' labels of the option `value`: language → label."""
+        return {
+            lang: labels[value] for lang, labels in self.option_labels.items() if value in labels
+        }
+
 
 @dataclass
 class AreaRow:
@@ -371,19 +377,13 @@ def write_tree(matrix, outcomes: list[OutcomeRow], get_model) -> None:
                         **_localized(Indicator, "guidance", i.guidance, texts["guidance"]),
                         **_localized(Indicator, "unit", i.unit, texts["unit"]),
                     )  # fmt: skip
-                    labels = i.option_labels
                     ChoiceOption.objects.bulk_create(
                         ChoiceOption(
                             matrix=matrix,
                             indicator=indicator,
                             order=n,
                             value=v,
-                            **_localized(
-                                ChoiceOption,
-                                "label",
-                                label,
-                                {lang: labels.get(lang, {}).get(v) for lang in LANGUAGES},
-                            ),
+                            **_localized(ChoiceOption, "label", label, i.labels_of(v)),
                         )  # fmt: skip
                         for n, (v, label) in enumerate(i.options)
                     )

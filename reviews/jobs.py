@@ -90,10 +90,12 @@ def request_compile(
 
 def request_compiles(cycle: ReviewCycle, *, by: User | None, delay: int = 0) -> list[RenderJob]:
     """Recompile the cycle's report in English and in every language it was built in before."""
-    built = ReportFile.objects.filter(cycle=cycle, kind=ReportKind.DOSSIER).values_list(
-        "language", flat=True
+    built = set(
+        ReportFile.objects.filter(cycle=cycle, kind=ReportKind.DOSSIER).values_list(
+            "language", flat=True
+        )
     )
-    languages = [code for code, _name in settings.LANGUAGES if code == "en" or code in set(built)]
+    languages = [code for code, _name in settings.LANGUAGES if code == "en" or code in built]
     return [request_compile(cycle, by=by, language=code, delay=delay) for code in languages]
 
 

@@ -40,9 +40,8 @@ BY_KEY = {s.key: s for s in SECTIONS}
 
 
 # Chinese and Japanese are written without spaces: each of their characters counts as a word.
-_WORDS = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
-)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORDS = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 
 
 def word_count(text: str) -> int:
