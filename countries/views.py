@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services as account_services
 from countries import services
@@ -184,6 +184,7 @@ def focal_point_reinvite(request: HttpRequest, iso3: str, pk: int) -> HttpRespon
     return redirect("countries:detail", country.iso3)
 
 
+@require_safe
 def focal_point_letter(request: HttpRequest, iso3: str, pk: int) -> FileResponse:
     country = _country(request, iso3, "countries.view_focalpoint")
     focal_point: FocalPoint = get_object_or_404(country.focal_points, pk=pk)

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from config import spreadsheets
 from indicators import matrix_io, services
@@ -121,6 +121,7 @@ def cycle_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     return render(request, "indicators/cycle_confirm.html", context)
 
 
+@require_safe
 def matrix_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404

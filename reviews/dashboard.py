@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from config import spreadsheets
 from countries.models import Country, FocalPoint
@@ -64,6 +65,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+@require_safe
 def answers_export(request: HttpRequest, cycle: int, fmt: str) -> HttpResponse:
     """One row per country × indicator of the reviews the user may see, as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):

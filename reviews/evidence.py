@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from config import uploads
@@ -253,6 +253,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @cache_control(private=True)
+@require_safe
 def attachment_download(request: HttpRequest, pk: int, att: int) -> FileResponse:
     review = _visible_review(request, pk)
     attachment = get_object_or_404(review.attachments, pk=att)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from countries.models import Region
 from indicators.models import CycleStatus, ReviewCycle
@@ -150,6 +150,7 @@ def _send(request: HttpRequest, report: ReportFile, *, public: bool) -> FileResp
     return response
 
 
+@require_safe
 def download(request: HttpRequest, pk: int) -> FileResponse:
     queryset = ReportFile.objects.visible_to(request.user).select_related(
         "cycle", "review__country", "snapshot"
@@ -204,6 +205,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
 def library_download(request: HttpRequest, pk: int) -> FileResponse:
     queryset = ReportFile.objects.published().select_related("cycle", "review__country", "snapshot")
     return _send(request, get_object_or_404(queryset, pk=pk), public=True)
