@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files are sent with X-Frame-Options too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,7 +79,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -269,6 +270,20 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+else:
+    # A broker that stops answering costs a request at most a couple of seconds (below).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Sending a task when the broker is down: two quick retries, then the request carries on and
+# the sweeper sends the work later (config/celery.py `publish`).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A worker waits for the broker to come back however long it is away.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "portal")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -283,7 +298,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "render-sweeper": {
         "task": "reviews.tasks.sweep_render_jobs",
-        "schedule": 5 * 60,
+        "schedule": 60,  # what a broker outage left unsent goes out a minute after it returns
+    },
+    "missed-emails": {
+        "task": "reviews.tasks.send_missed_notifications",
+        "schedule": 60,
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
@@ -322,6 +341,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it: the server picks the language
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Messages live in the session: no "messages" cookie, whose deletion Django sends without the
+# Secure and HttpOnly flags.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)

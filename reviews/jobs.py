@@ -7,10 +7,14 @@
 - The task is acknowledged late and re-queued if its worker dies (settings: acks_late,
   reject_on_worker_lost). A redelivered task takes over a job whose worker process is gone.
 - A job is safe to run twice: the finishing step locks the row and stores one artifact.
-- `sweep` (beat, every few minutes) sends again the jobs whose message was lost or whose worker
-  stopped answering.
+- A job is sent to the worker after the commit that creates it. When the broker cannot be
+  reached, the commit stands and the job stays queued, marked `unsent`;
+  `sweep` (beat, every minute) sends it again on its next run after the broker is back.
+- `sweep` also sends again the jobs whose message was lost in the broker (queued long past
+  their time) or whose worker stopped answering.
 """
 
+import functools
 import logging
 import os
 import socket
@@ -24,6 +28,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import User
+from config import celery
 from indicators.models import ReviewCycle
 from reviews import dossier, pdf, tasks
 from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind, Review, Snapshot
@@ -34,12 +39,21 @@ MAX_ATTEMPTS = 3
 
 
 def _enqueue(job: RenderJob, *, countdown: int = 0) -> None:
-    if countdown:
-        transaction.on_commit(
-            lambda: tasks.run_render_job.apply_async((job.pk,), countdown=countdown)
-        )
-    else:
-        tasks.run_render_job.delay_on_commit(job.pk)
+    transaction.on_commit(functools.partial(_send, job.pk, countdown=countdown))
+
+
+def _send(job_id: int, *, countdown: int = 0) -> bool:
+    """Send the job's task; when the broker is unreachable, mark the job for the sweeper."""
+    options = {"countdown": countdown} if countdown else {}
+    sent = celery.publish(tasks.run_render_job, (job_id,), **options)
+    if not sent:
+        _mark_unsent(job_id, True)
+    return sent
+
+
+def _mark_unsent(job_id: int, unsent: bool) -> None:
+    # Only while queued: a worker that took the job meanwhile got the message after all.
+    RenderJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(unsent=unsent)
 
 
 def request_review_pdf(review: Review, snapshot: Snapshot, *, draft: bool, by: User) -> RenderJob:
@@ -258,8 +272,11 @@ def finish(job: RenderJob, rendered: pdf.Rendered, stats: dict) -> str:
 
 
 def sweep() -> int:
-    """Send again the jobs nobody is working on: lost messages and stopped workers."""
+    """Send again the jobs nobody is working on: unsent or lost messages, stopped workers."""
     now = timezone.now()
+    unsent = Q(status=JobStatus.QUEUED, unsent=True) & (
+        Q(not_before__isnull=True) | Q(not_before__lte=now)
+    )
     lost = Q(status=JobStatus.QUEUED) & (
         Q(
             not_before__isnull=True,
@@ -271,7 +288,8 @@ def sweep() -> int:
         status=JobStatus.RUNNING,
         started_at__lt=now - timedelta(seconds=settings.RENDER_STUCK_AFTER),
     )
-    jobs = list(RenderJob.objects.filter(lost | stuck))
+    jobs = list(RenderJob.objects.filter(unsent | lost | stuck))
     for job in jobs:
-        tasks.run_render_job.delay(job.pk)
+        if _send(job.pk) and job.unsent:
+            _mark_unsent(job.pk, False)
     return len(jobs)

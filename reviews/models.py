@@ -374,6 +374,9 @@ class RenderJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # True while its task could not be handed to the broker (down when the job was asked for);
+    # the sweeper sends it once the broker answers again.
+    unsent = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -110,3 +110,32 @@ def notify_report_ready(report_id: int) -> bool:
         "link": settings.SITE_URL + reverse("reports:cycle", args=[report.cycle_id]),
     }
     return _send_once(f"report-ready:{report.pk}", secretariat(), "report_ready", context)
+
+
+# The steps whose e-mail notify_transition sends; each leaves a Notification row once handled.
+NOTIFIED_STEPS = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.APPROVED)
+MISSED_WINDOW = datetime.timedelta(days=2)
+
+
+def send_missed() -> int:
+    """Send the e-mails of the last two days whose task never reached a worker (the broker
+    was down when the step committed). Sending twice is harmless: each key goes out once."""
+    from reviews.models import ReportFile, ReportKind
+
+    since = timezone.now() - MISSED_WINDOW
+    due = {
+        f"transition:{pk}": (notify_transition, pk)
+        for pk in Transition.objects.filter(
+            at__gte=since, to_status__in=NOTIFIED_STEPS
+        ).values_list("pk", flat=True)
+    } | {
+        f"report-ready:{pk}": (notify_report_ready, pk)
+        for pk in ReportFile.objects.filter(
+            built_at__gte=since, kind=ReportKind.DOSSIER
+        ).values_list("pk", flat=True)
+    }
+    done = set(Notification.objects.filter(key__in=due).values_list("key", flat=True))
+    missed = [due[key] for key in due.keys() - done]
+    for notify, pk in missed:
+        notify(pk)
+    return len(missed)

@@ -37,3 +37,11 @@ def notify_report_ready(report_id: int) -> bool:
     from reviews import notifications
 
     return notifications.notify_report_ready(report_id)
+
+
+@shared_task
+def send_missed_notifications() -> int:
+    """Send the e-mails whose task was lost while the broker was down."""
+    from reviews import notifications
+
+    return notifications.send_missed()
