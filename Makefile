@@ -1,4 +1,4 @@
-.PHONY: run test setup lint manage messages
+.PHONY: run test setup lint manage messages backup restore
 
 ## make run: install what is missing, start PostgreSQL if needed, migrate, load demo data,
 ## and serve the portal with its worker and scheduler on http://127.0.0.1:$${PORT:-8000}.
@@ -22,3 +22,11 @@ manage:
 ## make messages: gather new interface strings into the five translation catalogs (locale/).
 messages:
 	bash scripts/messages.sh
+
+## make backup: the database and the file store into var/backups/portal-backup-<time>/.
+backup:
+	bash scripts/backup.sh
+
+## make restore ARGS=var/backups/portal-backup-<time>: into an empty database and file store.
+restore:
+	bash scripts/restore.sh $(ARGS)

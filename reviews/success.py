@@ -93,8 +93,8 @@ def indicators_of_success(contents: list[dict]) -> list[dict]:
 
 
 def approved_contents(cycle) -> list[dict]:
-    """What each approved (or published) review of the cycle said in its last submitted
-    version, in one query."""
+    """The indicator answers each approved (or published) review of the cycle gave in its
+    last submitted version, as snapshot contents ({"answers": …}), in one query."""
     from reviews.models import ReviewStatus, Snapshot
 
     latest = (
@@ -105,4 +105,5 @@ def approved_contents(cycle) -> list[dict]:
         .order_by("review_id", "-version")
         .distinct("review_id")
     )
-    return [content for (content,) in latest.values_list("content")]
+    # Only the answers: the narrative is most of a snapshot and nothing here reads it.
+    return [{"answers": answers or {}} for (answers,) in latest.values_list("content__answers")]

@@ -85,7 +85,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     cycle_id = request.GET.get("cycle", "")
     cycle = cycles.filter(pk=cycle_id).first() if cycle_id.isdigit() else cycles.first()
     status, region = request.GET.get("status", ""), request.GET.get("region", "")
-    reviews = {r.country_id: r for r in Review.objects.filter(cycle=cycle)} if cycle else {}
+    # Only what the rows show: the narrative sections are most of a review's row.
+    fields = ("pk", "country_id", "status", "updated_at")
+    reviews = (
+        {r.country_id: r for r in Review.objects.filter(cycle=cycle).only(*fields)} if cycle else {}
+    )
     rows = []
     for country in Country.objects.all():
         if region in Region.values and country.region != region:
