@@ -32,7 +32,8 @@ def country_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     if region in Region.values:
         countries = countries.filter(region=region)
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL byte cannot go into a PostgreSQL query: drop it, as the library's search does.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         countries = countries.filter(
             Q(name__icontains=query) | Q(iso3__iexact=query) | Q(iso2__iexact=query)
