@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from countries import network, views
+
+
+class ISO3Converter:
+    """A country in a URL: three letters (ISO 3166-1 alpha-3), anything else is not found."""
+
+    regex = "[A-Za-z]{3}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ISO3Converter, "iso3")
 
 app_name = "countries"
 
@@ -16,33 +31,33 @@ urlpatterns = [
     path("network/tools/<int:pk>/edit/", network.tool_edit, name="tool_edit"),
     path("network/tools/<int:pk>/uses/add/", network.tool_use_add, name="tool_use_add"),
     path("network/tool-uses/<int:pk>/delete/", network.tool_use_delete, name="tool_use_delete"),
-    path("<str:iso3>/", views.country_detail, name="detail"),
-    path("<str:iso3>/status/", views.country_status, name="status"),
-    path("<str:iso3>/municipalities/add/", views.municipality_add, name="municipality_add"),
+    path("<iso3:iso3>/", views.country_detail, name="detail"),
+    path("<iso3:iso3>/status/", views.country_status, name="status"),
+    path("<iso3:iso3>/municipalities/add/", views.municipality_add, name="municipality_add"),
     path(
-        "<str:iso3>/municipalities/<int:pk>/edit/",
+        "<iso3:iso3>/municipalities/<int:pk>/edit/",
         views.municipality_edit,
         name="municipality_edit",
     ),
     path(
-        "<str:iso3>/municipalities/<int:pk>/delete/",
+        "<iso3:iso3>/municipalities/<int:pk>/delete/",
         views.municipality_delete,
         name="municipality_delete",
     ),
-    path("<str:iso3>/focal-points/add/", views.focal_point_add, name="focal_point_add"),
-    path("<str:iso3>/focal-points/<int:pk>/edit/", views.focal_point_edit, name="focal_point_edit"),
+    path("<iso3:iso3>/focal-points/add/", views.focal_point_add, name="focal_point_add"),
+    path("<iso3:iso3>/focal-points/<int:pk>/edit/", views.focal_point_edit, name="focal_point_edit"),
     path(
-        "<str:iso3>/focal-points/<int:pk>/deactivate/",
+        "<iso3:iso3>/focal-points/<int:pk>/deactivate/",
         views.focal_point_deactivate,
         name="focal_point_deactivate",
     ),
     path(
-        "<str:iso3>/focal-points/<int:pk>/reinvite/",
+        "<iso3:iso3>/focal-points/<int:pk>/reinvite/",
         views.focal_point_reinvite,
         name="focal_point_reinvite",
     ),
     path(
-        "<str:iso3>/focal-points/<int:pk>/letter/",
+        "<iso3:iso3>/focal-points/<int:pk>/letter/",
         views.focal_point_letter,
         name="focal_point_letter",
     ),

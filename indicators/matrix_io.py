@@ -248,7 +248,7 @@ def _row_problems(cells, outcomes, area_owner, seen_indicators) -> list[str]:
     if cells["sdg_code"] and not _SDG.match(cells["sdg_code"]):
         problems.append(_("the SDG indicator must look like “SDG 11.7.2”"))
     if cells["max_length"] and not (
-        cells["max_length"].isdigit() and 0 < int(cells["max_length"]) <= 100000
+        cells["max_length"].isdecimal() and 0 < int(cells["max_length"]) <= 100000
     ):
         problems.append(_("max_length must be a whole number from 1 to 100000"))
     options, option_problems = _options(cells["choices"])

@@ -175,7 +175,7 @@ def node_form(request: HttpRequest, pk: int, kind: str, node: int | None = None)
         if parent:
             parent_model, field = parent
             parent_pk = request.GET.get("parent", "")
-            if not parent_pk.isdigit():
+            if not parent_pk.isdecimal():
                 raise Http404
             setattr(instance, field, get_object_or_404(parent_model, matrix=draft, pk=parent_pk))
     form = form_class(request.POST or None, instance=instance)

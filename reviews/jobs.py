@@ -139,7 +139,7 @@ def _claim_is_dead(job: RenderJob) -> bool:
     ):
         return True
     host, _sep, pid = job.worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != socket.gethostname() or not pid.isdecimal():
         return False
     try:
         os.kill(int(pid), 0)

@@ -164,7 +164,7 @@ def download_log(request: HttpRequest) -> HttpResponse:
         "user", "report__cycle", "report__review__country", "report__snapshot"
     )
     cycle = request.GET.get("cycle", "")
-    if cycle.isdigit():
+    if cycle.isdecimal():
         log = log.filter(report__cycle_id=cycle)
     page = Paginator(log, 100).get_page(request.GET.get("page"))
     return render(
@@ -193,7 +193,7 @@ def library(request: HttpRequest) -> HttpResponse:
         )
     if region in Region.values:
         files = files.filter(review__country__region=region)
-    if cycle.isdigit():
+    if cycle.isdecimal():
         files = files.filter(cycle_id=cycle)
     latest = sorted(files.latest_per_review(), key=lambda f: (f.cycle.name, f.review.country.name))
     page = Paginator(latest, 50).get_page(request.GET.get("page"))

@@ -87,7 +87,7 @@ def diff(old: dict | None, new: dict, titles: dict[str, str] | None = None) -> l
 
 
 def _code_key(code: str):
-    return [int(p) if p.isdigit() else p for p in code.split(".")]
+    return [int(p) if p.isdecimal() else p for p in code.split(".")]
 
 
 def _answer_text(answer: dict | None) -> str:

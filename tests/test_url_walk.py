@@ -119,16 +119,16 @@ ACCESS = {
     "countries/network/tools/<int:pk>/edit/": (SECRETARIAT, SECRETARIAT),
     "countries/network/tools/<int:pk>/uses/add/": (SECRETARIAT, SECRETARIAT),
     "countries/network/tool-uses/<int:pk>/delete/": (SECRETARIAT_NO_METHOD, SECRETARIAT),
-    "countries/<str:iso3>/": (COUNTRY_READ, COUNTRY_READ),
-    "countries/<str:iso3>/status/": (SECRETARIAT, SECRETARIAT),
-    "countries/<str:iso3>/municipalities/add/": (COUNTRY, COUNTRY),
-    "countries/<str:iso3>/municipalities/<int:pk>/edit/": (COUNTRY, COUNTRY),
-    "countries/<str:iso3>/municipalities/<int:pk>/delete/": (COUNTRY, COUNTRY),
-    "countries/<str:iso3>/focal-points/add/": (ADMIN, ADMIN),
-    "countries/<str:iso3>/focal-points/<int:pk>/edit/": (ADMIN, ADMIN),
-    "countries/<str:iso3>/focal-points/<int:pk>/deactivate/": (SIGNED_NO_METHOD, ADMIN),
-    "countries/<str:iso3>/focal-points/<int:pk>/reinvite/": (SIGNED_NO_METHOD, ADMIN),
-    "countries/<str:iso3>/focal-points/<int:pk>/letter/": (COUNTRY_READ, SIGNED_NO_METHOD),
+    "countries/<iso3:iso3>/": (COUNTRY_READ, COUNTRY_READ),
+    "countries/<iso3:iso3>/status/": (SECRETARIAT, SECRETARIAT),
+    "countries/<iso3:iso3>/municipalities/add/": (COUNTRY, COUNTRY),
+    "countries/<iso3:iso3>/municipalities/<int:pk>/edit/": (COUNTRY, COUNTRY),
+    "countries/<iso3:iso3>/municipalities/<int:pk>/delete/": (COUNTRY, COUNTRY),
+    "countries/<iso3:iso3>/focal-points/add/": (ADMIN, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/edit/": (ADMIN, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/deactivate/": (SIGNED_NO_METHOD, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/reinvite/": (SIGNED_NO_METHOD, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/letter/": (COUNTRY_READ, SIGNED_NO_METHOD),
     # Cycles and their matrices (a cycle in planning; the export is of the open cycle)
     "cycles/": (SIGNED_IN, SIGNED_IN),
     "cycles/add/": (ADMIN, ADMIN),
@@ -331,8 +331,8 @@ def world(kenya, colombia, focal_point, other_focal_point, reviewer, secretariat
         "countries/network/tools/<int:pk>/edit/": {"pk": tool.pk},
         "countries/network/tools/<int:pk>/uses/add/": {"pk": tool.pk},
         "countries/network/tool-uses/<int:pk>/delete/": {"pk": use.pk},
-        "countries/<str:iso3>/municipalities/<int:pk>/edit/": {"pk": municipality.pk},
-        "countries/<str:iso3>/municipalities/<int:pk>/delete/": {"pk": municipality.pk},
+        "countries/<iso3:iso3>/municipalities/<int:pk>/edit/": {"pk": municipality.pk},
+        "countries/<iso3:iso3>/municipalities/<int:pk>/delete/": {"pk": municipality.pk},
         "cycles/<int:pk>/matrix.<str:fmt>": {"pk": open_.pk, "fmt": "csv"},
         "cycles/<int:pk>/matrix/import/": {"pk": planning.pk},
         "cycles/<int:pk>/matrix/version/<str:action>/": {"pk": open_.pk, "action": "new"},
@@ -353,7 +353,7 @@ def world(kenya, colombia, focal_point, other_focal_point, reviewer, secretariat
     }  # fmt: skip
     for route, _pattern in walk():
         values = dict(defaults)
-        if route.startswith("countries/<str:iso3>/focal-points/<int:pk>"):
+        if route.startswith("countries/<iso3:iso3>/focal-points/<int:pk>"):
             values["pk"] = kenya_fp.pk
         elif route.startswith("cycles/<int:pk>"):
             values["pk"] = planning.pk

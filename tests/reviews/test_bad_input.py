@@ -10,8 +10,6 @@ one field changed. The result must be one of:
 A payload with HTML in it never appears unescaped on any page.
 """
 
-from html.parser import HTMLParser
-
 import pytest
 from django.test import Client
 from django.utils.html import escape
@@ -21,6 +19,7 @@ from indicators.models import Area, Indicator, IndicatorType, ReviewCycle
 from reviews import services
 from reviews.models import Comment, CommentThread, Review
 from reviews.sections import SECTIONS
+from tests.forms import form_values
 from tests.reviews.conftest import fill
 
 PAYLOADS = {
@@ -55,76 +54,6 @@ EDITOR_FIELDS = {
     "3.1 reason (data not available)": ("3.1", "reason"),
 }
 CHOICE_FIELDS = {"language", "1.1 value (single choice)", "1.2 value (yes or no)", "1.6 currency"}
-
-
-# Reading a form as a browser submits it
-
-
-class _FormReader(HTMLParser):
-    def __init__(self, wanted):
-        super().__init__(convert_charrefs=True)
-        self.wanted = wanted
-        self.inside = self.found = False
-        self.values: dict[str, str] = {}
-        self.textarea = self.select = None
-        self.first_option = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            if not self.found and self.wanted(attrs):
-                self.inside = self.found = True
-            return
-        name = attrs.get("name")
-        if not self.inside:
-            return
-        if tag == "input" and name:
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.values[name] = attrs.get("value") or "on"
-            elif kind not in ("submit", "button", "image", "reset", "file"):
-                self.values[name] = attrs.get("value") or ""
-        elif tag == "textarea" and name:
-            self.textarea = name
-            self.values[name] = ""
-        elif tag == "select" and name:
-            self.select, self.first_option = name, None
-        elif tag == "option" and self.select:
-            value = attrs.get("value") or ""
-            if self.first_option is None:
-                self.first_option = value
-            if "selected" in attrs:
-                self.values[self.select] = value
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self.textarea:
-            # A newline right after <textarea> is not part of the value (HTML parsing rules).
-            self.values[self.textarea] = self.values[self.textarea].removeprefix("\n")
-            self.textarea = None
-        elif tag == "select" and self.select:
-            self.values.setdefault(self.select, self.first_option or "")
-            self.select = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.values[self.textarea] += data
-
-
-def form_values(html: str, *, form_id: str = "review-form", action: str | None = None) -> dict:
-    """What a browser would submit from the form with this id (or this action: "" for a form
-    without one), before anything is typed; submit buttons are left out."""
-    if action is not None:
-        reader = _FormReader(lambda attrs: (attrs.get("action") or "") == action and
-                             (attrs.get("method") or "").lower() == "post")  # fmt: skip
-    else:
-        reader = _FormReader(lambda attrs: attrs.get("id") == form_id)
-    reader.feed(html)
-    reader.close()
-    assert reader.found, f"no form {form_id if action is None else action!r} on the page"
-    return reader.values
 
 
 # The review

@@ -6,8 +6,14 @@ their own connections and must see each other's commits), so it puts back the me
 and role groups (`base_data`) and the seeded first cycle itself.
 """
 
+import http.cookies
 import importlib
+import random
 import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from functools import partial
 
 import pytest
@@ -23,8 +29,8 @@ from reviews import services
 from reviews.models import Review, ReviewStatus
 from tests import factories
 from tests.conftest import client_for
+from tests.forms import form_values
 from tests.reviews.conftest import fill
-from tests.reviews.test_bad_input import form_values
 
 ROUNDS = 5
 
@@ -48,7 +54,7 @@ def setting(base_data):
             "admin": admin}  # fmt: skip
 
 
-def run_together(*jobs) -> list:
+def run_together(*jobs, timeout: float = 60) -> list:
     """Run each job in its own thread, released at the same moment; what each returned or
     raised, in order."""
     barrier = threading.Barrier(len(jobs))
@@ -67,7 +73,7 @@ def run_together(*jobs) -> list:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=timeout)
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
     return results
 
@@ -168,3 +174,81 @@ def test_approving_and_returning_at_once_takes_exactly_one_step(setting):
         assert last.from_status == ReviewStatus.SUBMITTED
         if stored.status == ReviewStatus.APPROVED:
             services.reopen_review(stored, by=admin, reason="Next round.")
+
+
+# Twenty people over HTTP, each reading the editor, adding a line and saving, five times
+
+
+PEOPLE, HTTP_ROUNDS = 20, 5
+
+
+class Browser:
+    """A signed-in browser talking HTTP to the live server: its cookies, no redirects."""
+
+    def __init__(self, base: str, user):
+        self.base = base
+        self.cookies = {"sessionid": client_for(user).cookies["sessionid"].value}
+        self.opener = urllib.request.build_opener(_NoRedirect())
+
+    def request(self, path: str, data: dict | None = None, **headers) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        try:
+            response = self.opener.open(request, timeout=120)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in http.cookies.SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return response.status, response.read().decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_people_saving_over_http_lose_no_update(setting, live_server):
+    """20 threads × 5 rounds of read–modify–write on one review through the editor over HTTP:
+    each reads the page, adds its own line to a section and saves it as the autosave does,
+    with the version it read. A save is either taken ("Saved at …") or refused as stale ("Not
+    saved: … saved this review at …", the person's text still theirs); no update is lost:
+    every line whose save was taken is in the review at the end, no refused line is, and the
+    version went up once per save taken."""
+    review, first = setting["review"], setting["first"]
+    url = f"/reviews/{review.pk}/edit/"
+    start = Review.objects.get(pk=review.pk).lock_version
+    browsers = [Browser(live_server.url, first) for _ in range(PEOPLE)]
+
+    def person(index: int) -> dict[str, bool]:
+        browser, outcome = browsers[index], {}
+        for round_ in range(HTTP_ROUNDS):
+            line = f"Line {index}.{round_} by person {index}."
+            time.sleep(random.uniform(0, 4))  # people do not all click at the same moment
+            status, page = browser.request(url)
+            assert status == 200, status
+            data = form_values(page)
+            data["difficulties"] = (data.get("difficulties", "") + "\n" + line).strip()
+            status, bar = browser.request(url, data, **{"HX-Request": "true"})
+            assert status == 200, status
+            outcome[line] = "Saved at" in bar
+            if not outcome[line]:
+                assert "Not saved" in bar and "saved this review at" in bar, bar[:300]
+        return outcome
+
+    results = run_together(*(partial(person, i) for i in range(PEOPLE)), timeout=900)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    outcome = {line: saved for result in results for line, saved in result.items()}
+    assert len(outcome) == PEOPLE * HTTP_ROUNDS
+    taken = {line for line, saved in outcome.items() if saved}
+    stored = Review.objects.get(pk=review.pk)
+    lines = set(stored.difficulties.splitlines())
+    assert taken <= lines, f"lost updates: {sorted(taken - lines)[:5]}"
+    assert lines <= taken, f"refused saves that were stored: {sorted(lines - taken)[:5]}"
+    assert stored.lock_version == start + len(taken)
+    assert len(taken) >= HTTP_ROUNDS  # saves were taken all along, not just refused
+    print(f"{PEOPLE * HTTP_ROUNDS} saves: {len(taken)} taken, "
+          f"{PEOPLE * HTTP_ROUNDS - len(taken)} refused as stale")  # fmt: skip
