@@ -32,16 +32,28 @@ def dashboard(request: HttpRequest, cycle: int) -> HttpResponse:
     today = timezone.localdate()
     reviews = {
         r.country_id: r
-        for r in Review.objects.filter(cycle=cycle_obj).only("pk", "country_id", "status")
+        for r in Review.objects.filter(cycle=cycle_obj)
+        .order_by()  # a dict: the default ordering would only add joins
+        .only("pk", "country_id", "status")
     }
+    member_states = Country.objects.filter(is_member_state=True)
     waiting = [
-        (country, reviews.get(country.pk))
-        for country in Country.objects.filter(is_member_state=True).prefetch_related(
-            Prefetch("focal_points", queryset=FocalPoint.objects.active().select_related("user"))
-        )
-        if country.pk not in reviews or reviews[country.pk].status not in DONE
+        pk
+        for pk in member_states.values_list("pk", flat=True)
+        if pk not in reviews or reviews[pk].status not in DONE
     ]
     days_left = (cycle_obj.deadline - today).days
+    overdue = []
+    if days_left < 0 and cycle_obj.status != CycleStatus.PUBLISHED:
+        # The countries and their focal points only when the overdue list is shown.
+        overdue = [
+            (country, reviews.get(country.pk))
+            for country in member_states.filter(pk__in=waiting).prefetch_related(
+                Prefetch(
+                    "focal_points", queryset=FocalPoint.objects.active().select_related("user")
+                )
+            )
+        ]
     context = {
         "cycle": cycle_obj,
         "cycles": dashboard_cycles(request.user),
@@ -51,7 +63,7 @@ def dashboard(request: HttpRequest, cycle: int) -> HttpResponse:
         "success": success.indicators_of_success(success.approved_contents(cycle_obj)),
         "days_left": days_left,
         "days_overdue": -days_left,
-        "overdue": waiting if days_left < 0 and cycle_obj.status != CycleStatus.PUBLISHED else [],
+        "overdue": overdue,
         "waiting_count": len(waiting),
         "today": today,
     }

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +13,7 @@ from countries.models import Country, Region
 from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, ReviewCycle
 from reviews import evidence, services, snapshots
-from reviews.forms import CommentForm, ReasonForm, ReplyForm, SectionsForm
+from reviews.forms import CommentForm, ReasonForm, ReplyForm, SectionsForm, field_html
 from reviews.models import (
     Comment,
     CommentThread,
@@ -77,32 +77,59 @@ def review_start(request: HttpRequest, cycle: int) -> HttpResponse:
     return redirect("reviews:edit", review.pk)
 
 
+# The badge of each status (templates/reviews/includes/status_badge.html, for the queue's rows).
+BADGES = {
+    ReviewStatus.APPROVED: "text-bg-success",
+    ReviewStatus.PUBLISHED: "text-bg-success",
+    ReviewStatus.SUBMITTED: "text-bg-primary",
+    ReviewStatus.RETURNED: "text-bg-warning",
+    ReviewStatus.WITHDRAWN: "text-bg-secondary",
+    "not_started": "text-bg-secondary",
+}
+
+
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Every country's review for a cycle, with those not started, filterable."""
     if not request.user.has_perm("reviews.view_all_reviews"):
         raise PermissionDenied
     cycles = ReviewCycle.objects.exclude(status=CycleStatus.PLANNING)
     cycle_id = request.GET.get("cycle", "")
-    cycle = cycles.filter(pk=cycle_id).first() if cycle_id.isdigit() else cycles.first()
+    cycle = cycles.filter(pk=cycle_id).first() if cycle_id.isdecimal() else cycles.first()
     status, region = request.GET.get("status", ""), request.GET.get("region", "")
     # Only what the rows show: the narrative sections are most of a review's row.
     fields = ("pk", "country_id", "status", "updated_at")
     reviews = (
-        {r.country_id: r for r in Review.objects.filter(cycle=cycle).only(*fields)} if cycle else {}
+        {r.country_id: r for r in Review.objects.filter(cycle=cycle).order_by().only(*fields)}
+        if cycle
+        else {}
     )
+    statuses = [("not_started", _("Not started")), *ReviewStatus.choices]
+    # Labels, badges and links are worked out once per page, not once per row in the template.
+    labels = {value: str(label) for value, label in statuses}
+    regions = {value: str(label) for value, label in Region.choices}
+    only_region = region if region in regions else None
     rows = []
-    for country in Country.objects.all():
-        if region in Region.values and country.region != region:
+    for country in Country.objects.only("pk", "name", "region"):
+        if only_region and country.region != only_region:
             continue
         review = reviews.get(country.pk)
         row_status = review.status if review else "not_started"
-        rows.append((country, review, row_status))
+        rows.append(
+            (
+                country,
+                review,
+                row_status,
+                reverse("reviews:detail", args=[review.pk]) if review else "",
+                regions.get(country.region, country.region),
+                labels.get(row_status, row_status),
+                BADGES.get(row_status, "text-bg-light border"),
+            )
+        )
     counts = {
         key: sum(1 for r in rows if r[2] == key) for key in ["not_started", *ReviewStatus.values]
     }
     if status:
         rows = [r for r in rows if r[2] == status]
-    statuses = [("not_started", _("Not started")), *ReviewStatus.choices]
     context = {
         "cycles": cycles, "cycle": cycle, "rows": rows, "status": status, "statuses": statuses,
         "status_counts": [(value, label, counts[value]) for value, label in statuses],
@@ -149,6 +176,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": review.get_status_display().lower()},
         )
         return redirect("reviews:detail", review.pk)
+    # The answers are read once, here, for the forms and for the progress and missing lists.
+    prefetch_related_objects([review], "answers")
     indicators = list(services.matrix_indicators(review))
     data = request.POST if request.method == "POST" else None
     sections_form = SectionsForm(data, instance=review)
@@ -203,8 +232,22 @@ def _save_status(request: HttpRequest, review: Review, **context) -> HttpRespons
     return HttpResponse(status + ready)
 
 
+# The answer fields shown in the second row of an indicator, after the others.
+SECOND_ROW = ("source", "note", "reason")
+
+
 def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
-    outcomes = services.by_outcome(answer_forms, lambda form: form.indicator)
+    # Each field's markup is built in Python (reviews.forms.field_html), not by a template per
+    # field: the editor has about 150 of them.
+    rows = [
+        (
+            form,
+            [field_html(form[name]) for name in form.fields if name not in SECOND_ROW],
+            [field_html(form[name]) for name in SECOND_ROW],
+        )
+        for form in answer_forms
+    ]
+    outcomes = services.by_outcome(rows, lambda row: row[0].indicator)
     threads = (
         review.threads.filter(status=ThreadStatus.OPEN)
         .select_related("indicator")
@@ -213,7 +256,10 @@ def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
     return {
         "review": review,
         "sections_form": sections_form,
-        "section_fields": [(s, sections_form[s.key]) for s in SECTIONS],
+        "language_field": field_html(sections_form["language"]),
+        "section_fields": [
+            (s, sections_form[s.key], field_html(sections_form[s.key])) for s in SECTIONS
+        ],
         "outcomes": outcomes,
         "conflict": conflict,
         "open_threads": threads,
