@@ -45,7 +45,9 @@ urlpatterns = [
         name="municipality_delete",
     ),
     path("<iso3:iso3>/focal-points/add/", views.focal_point_add, name="focal_point_add"),
-    path("<iso3:iso3>/focal-points/<int:pk>/edit/", views.focal_point_edit, name="focal_point_edit"),
+    path(
+        "<iso3:iso3>/focal-points/<int:pk>/edit/", views.focal_point_edit, name="focal_point_edit"
+    ),
     path(
         "<iso3:iso3>/focal-points/<int:pk>/deactivate/",
         views.focal_point_deactivate,
