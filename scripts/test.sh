@@ -5,12 +5,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 trap stop_local_pg EXIT
-# One pytest process per core (each with its own test database); a test file stays on one.
-# The tests that commit (and flush the tables afterwards) run in a second pass, after the rest.
-run() { python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@"; }
+# One pytest process per core (each with its own test database). The tests that commit (and
+# flush the tables afterwards) run in a second pass, after the rest, each file on one process;
+# the others are shared out test by test.
+run() { python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"; }
 status=0
-run -m "not transactional" "$@" || status=$?
+run --dist load -m "not transactional" "$@" || status=$?
 # (exit code 5: the selection left nothing to run in this pass)
-run -m transactional "$@" || { code=$?; [ "$code" = 5 ] || status=$code; }
+run --dist loadfile -m transactional "$@" || { code=$?; [ "$code" = 5 ] || status=$code; }
 [ "$status" = 5 ] && status=0
 exit "$status"

@@ -13,12 +13,14 @@ no lost input.
 Each POST is made in a savepoint rolled back afterwards.
 """
 
+import copy
 import functools
 import json
 import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -110,15 +112,21 @@ def test_every_path_parameter_takes_the_corpus(world):  # noqa: F811
     for route, pattern in walk():
         arguments = world["arguments"][route]
         names = [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)]
-        persona = opener(route) or "admin"
-        client = browser(world["people"][persona])
+        persona = opener(route)
+        if persona is None:
+            # Nobody here may open it (Django's admin: staff only): it answers the sign-in
+            # redirect before its view reads a parameter. One such route takes the corpus.
+            if "no opener" in seen:
+                continue
+            seen.add("no opener")
+        client = browser(world["people"][persona or "admin"])
         for name in names:
             for key, payload in reaching(pattern, name, seen).items():
                 url = fill_route(route, arguments | {name: quote(payload, safe="")})
                 response = client.get(url)
                 sent += 1
                 problems += server_error_or_reflection(response, payload, f"{route} {name}={key}")
-    assert sent > 500
+    assert sent > 300
     assert problems == [], "\n".join(problems)
 
 
@@ -143,8 +151,8 @@ def test_every_query_parameter_takes_the_corpus(world):  # noqa: F811
 
 def post_forms(world) -> list[tuple[str, str, str, object]]:  # noqa: F811
     """(page URL, action, persona, form) of every POST form on every page, as every persona
-    who may open the page sees it; a form met again (the same action and fields: the language
-    switcher in every footer) is taken once."""
+    who may open the page sees it; a form met again (the same fields: the language switcher in
+    every footer, a thing's "add" and "edit" forms, which are one form class) is taken once."""
     found, met = [], set()
     for route, _pattern in walk():
         url = fill_route(route, world["arguments"][route])
@@ -156,7 +164,7 @@ def post_forms(world) -> list[tuple[str, str, str, object]]:  # noqa: F811
                 continue
             for form in forms(response.content.decode()):
                 action = form.action(url)
-                key = (re.sub(r"\d+", "#", action), tuple(sorted(form.kinds)))
+                key = tuple(sorted(form.kinds.items()))
                 if form.method == "post" and action not in SKIPPED_ACTIONS and key not in met:
                     met.add(key)
                     found.append((url, action, persona, form))
@@ -192,25 +200,33 @@ UNTYPED = ("script", "nul", "100k-chars", "huge-integer", "digit-lookalikes", "n
            "impossible-date", "sql-or", "empty", "rtl-override")  # fmt: skip
 
 
-def test_every_form_field_takes_the_corpus(world):  # noqa: F811
-    problems, posted, fields = [], 0, set()
-    for url, action, persona, form in post_forms(world):
-        person = world["people"][persona]
-        for name, kind in kinds_of_field(form).items():
-            fields.add((action, name))
-            values = corpus() if kind in TYPED else {k: corpus()[k] for k in UNTYPED}
-            for key, payload in values.items():
-                where = f"{action} {name}={key} (from {url} as {persona})"
-                cache.clear()  # no sign-in rate limit between one value and the next
-                with transaction.atomic():
-                    response = browser(person).post(action, form.values | {name: payload})
-                    transaction.set_rollback(True)
-                posted += 1
-                problems += server_error_or_reflection(response, payload, where)
-                if response.status_code in (200, 400) and kind in TYPED:  # the form again
-                    lost = lost_input(response, action, {name: payload})
-                    problems += [f"{where}: what was typed in {n} is lost" for n in lost]
-    assert len(fields) > 100 and posted > 3000
+SHARDS = 4  # the fields are shared out among this many tests, which pytest-xdist runs at once
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_form_field_takes_the_corpus(world, shard):  # noqa: F811
+    fields = [(url, action, persona, form, name, kind)
+              for url, action, persona, form in post_forms(world)
+              for name, kind in kinds_of_field(form).items()]  # fmt: skip
+    assert len(fields) >= 100
+    problems, clients = [], {}
+    for url, action, persona, form, name, kind in fields[shard::SHARDS]:
+        if persona not in clients:
+            clients[persona] = browser(world["people"][persona])
+        client = clients[persona]
+        signed_in = copy.deepcopy(client.cookies)
+        values = corpus() if kind in TYPED else {k: corpus()[k] for k in UNTYPED}
+        for key, payload in values.items():
+            where = f"{action} {name}={key} (from {url} as {persona})"
+            cache.clear()  # no sign-in rate limit between one value and the next
+            with transaction.atomic():
+                response = client.post(action, form.values | {name: payload})
+                transaction.set_rollback(True)
+            client.cookies = copy.deepcopy(signed_in)  # as before the post, whatever it set
+            problems += server_error_or_reflection(response, payload, where)
+            if response.status_code in (200, 400) and kind in TYPED:  # the form again
+                lost = lost_input(response, action, {name: payload})
+                problems += [f"{where}: what was typed in {n} is lost" for n in lost]
     assert problems == [], "\n".join(problems)
 
 
