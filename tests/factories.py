@@ -65,3 +65,29 @@ def make_municipality(country: Country, **kwargs) -> Municipality:
     n = next(_sequence)
     defaults = {"name": f"Town {n}", "province": "Central", "population": 10_000 + n}
     return Municipality.objects.create(country=country, **(defaults | kwargs))
+
+
+TEST_PDF = b"%PDF-1.7\n% test file\n%%EOF\n"
+
+
+def make_report_file(cycle, kind, *, by, review=None, draft=False, number=None, status=None):
+    """A render job of `cycle` and, when it is done (the default), its small PDF file."""
+    from django.core.files.base import ContentFile
+
+    from reviews.models import JobStatus, RenderJob, ReportFile, Snapshot
+
+    status = status or JobStatus.DONE
+    snapshot = None
+    if review:
+        snapshot = Snapshot.objects.create(review=review, version=review.snapshots.count() + 1,
+                                           content={}, created_by=by)  # fmt: skip
+    job = RenderJob.objects.create(kind=kind, cycle=cycle, review=review, snapshot=snapshot,
+                                   draft=draft, status=status)  # fmt: skip
+    if status != JobStatus.DONE:
+        return job
+    report = ReportFile(job=job, kind=kind, cycle=cycle, review=review, snapshot=snapshot,
+                        draft=draft, number=number, pages=1, bytes=len(TEST_PDF),
+                        sha256="0" * 64)  # fmt: skip
+    report.file.save(f"job-{job.pk}.pdf", ContentFile(TEST_PDF), save=False)
+    report.save()
+    return report

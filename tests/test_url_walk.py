@@ -40,12 +40,9 @@ from reviews.models import (
     Attachment,
     CommentThread,
     GoodPractice,
-    JobStatus,
     RenderJob,
-    ReportFile,
     ReportKind,
     Review,
-    Snapshot,
 )
 from tests import factories
 from tests.conftest import client_for
@@ -247,21 +244,7 @@ def fill_route(route: str, values: dict) -> str:
     return "/" + url.replace("^", "").replace("$", "")
 
 
-PDF = b"%PDF-1.7\n% test file\n%%EOF\n"
-
-
-def report_file(cycle, kind, *, review=None, draft=False, number=None, by) -> ReportFile:
-    snapshot = None
-    if review:
-        snapshot = Snapshot.objects.create(review=review, version=review.snapshots.count() + 1,
-                                           content={}, created_by=by)  # fmt: skip
-    job = RenderJob.objects.create(kind=kind, cycle=cycle, review=review, snapshot=snapshot,
-                                   draft=draft, status=JobStatus.DONE)  # fmt: skip
-    report = ReportFile(job=job, kind=kind, cycle=cycle, review=review, snapshot=snapshot,
-                        draft=draft, number=number, pages=1, bytes=len(PDF), sha256="0" * 64)  # fmt: skip
-    report.file.save(f"job-{job.pk}.pdf", ContentFile(PDF), save=False)
-    report.save()
-    return report
+PDF = factories.TEST_PDF
 
 
 @pytest.fixture
@@ -303,8 +286,8 @@ def world(kenya, colombia, focal_point, other_focal_point, reviewer, secretariat
         status=CycleStatus.PUBLISHED,
     )  # fmt: skip
     ken_published = Review.objects.create(country=kenya, cycle=published, status="published")
-    final = report_file(published, ReportKind.REVIEW, review=ken_published, by=admin)
-    dossier = report_file(published, ReportKind.DOSSIER, number=1, by=admin)
+    final = factories.make_report_file(published, ReportKind.REVIEW, review=ken_published, by=admin)
+    dossier = factories.make_report_file(published, ReportKind.DOSSIER, number=1, by=admin)
     # The Global Network.
     partner = Partner.objects.create(organisation="Nairobi Safety Forum", type="civil_society",
                                      country=kenya, joined_on=day)  # fmt: skip

@@ -46,6 +46,7 @@ from reviews.models import (
 )
 from tests import factories
 from tests.conftest import client_for
+from tests.reports.test_worker_kill import stop_workers
 from tests.reviews.conftest import fill
 from tests.test_celery_worker import worker_database_url
 
@@ -167,14 +168,7 @@ def start_worker(broker, tmp_path, settings):
         return worker
 
     yield start
-    for worker in started:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.process.kill()
-            worker.process.wait(timeout=10)
-        print(f"\n--- worker log (tail) ---\n{worker.log_text()[-4000:]}")
+    stop_workers(started)
 
 
 def wait_until(test, worker: Worker, what: str, timeout: float = SECONDS) -> None:

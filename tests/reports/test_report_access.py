@@ -10,13 +10,13 @@ fails `test_every_report_url_is_in_the_table`.
 import datetime
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
 from countries.models import Country
 from indicators.models import CycleStatus, ReviewCycle
-from reviews.models import Download, JobStatus, RenderJob, ReportFile, ReportKind, Review, Snapshot
+from reviews.models import Download, JobStatus, RenderJob, ReportKind, Review
+from tests import factories
 from tests.conftest import client_for, url_names
 
 PERSONAS = (
@@ -71,22 +71,8 @@ def test_every_report_url_is_in_the_table():
     assert names == covered
 
 
-def make_pdf(cycle, kind, *, review=None, draft=False, number=None, status=JobStatus.DONE):
-    snapshot = None
-    if review:
-        snapshot = Snapshot.objects.create(
-            review=review, version=review.snapshots.count() + 1, content={}, created_by=make_pdf.by
-        )
-    job = RenderJob.objects.create(kind=kind, cycle=cycle, review=review, snapshot=snapshot,
-                                   draft=draft, status=status)  # fmt: skip
-    if status != JobStatus.DONE:
-        return job
-    body = b"%PDF-1.7\n% test file\n%%EOF\n"
-    report = ReportFile(job=job, kind=kind, cycle=cycle, review=review, snapshot=snapshot,
-                        draft=draft, number=number, pages=1, bytes=len(body), sha256="0" * 64)  # fmt: skip
-    report.file.save(f"job-{job.pk}.pdf", ContentFile(body), save=False)
-    report.save()
-    return report
+def make_pdf(cycle, kind, **kwargs):
+    return factories.make_report_file(cycle, kind, by=make_pdf.by, **kwargs)
 
 
 @pytest.fixture

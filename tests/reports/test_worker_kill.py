@@ -69,6 +69,18 @@ class Worker:
         return pids
 
 
+def stop_workers(started: list) -> None:
+    """Stop the real workers a test started, and print the end of each one's log."""
+    for worker in started:
+        worker.process.terminate()
+        try:
+            worker.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait(timeout=10)
+        print(f"\n--- worker log (tail) ---\n{worker.log_text()[-4000:]}")
+
+
 def _purge(queue: str) -> int:
     with celery_app.connection_for_write() as connection:
         return connection.default_channel.queue_purge(queue) or 0
@@ -109,14 +121,7 @@ def start_worker(tmp_path, settings):
         return worker
 
     yield start
-    for worker in started:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.process.kill()
-            worker.process.wait(timeout=10)
-        print(f"\n--- worker log (tail) ---\n{worker.log_text()[-4000:]}")
+    stop_workers(started)
     if started:
         _purge(QUEUE)  # e.g. the "report ready" e-mail the worker had no time to take
     celery_app.conf.task_default_queue = previous_queue
