@@ -144,8 +144,9 @@ def _store_answer(review: Review, form: AnswerForm) -> None:
     Answer.objects.update_or_create(review=review, indicator=form.indicator, defaults=defaults)
 
 
-def missing_for_submission(review: Review) -> list[Missing]:
-    """Exactly what is missing or wrong, in report order; empty when the review can go."""
+def missing_for_submission(review: Review, indicators=None) -> list[Missing]:
+    """Exactly what is missing or wrong, in report order; empty when the review can go.
+    `indicators`: the review's `matrix_indicators`, when the caller has them already."""
     missing = []
     for section in SECTIONS:
         text = review.section_text(section.key).strip()
@@ -166,7 +167,7 @@ def missing_for_submission(review: Review) -> list[Missing]:
                 )
             )
     answers = {a.indicator_id: a for a in review.answers.all()}
-    for indicator in matrix_indicators(review):
+    for indicator in matrix_indicators(review) if indicators is None else indicators:
         answer = answers.get(indicator.pk)
         if answer and not answer.is_valid:
             missing.append(
@@ -189,7 +190,7 @@ def missing_for_submission(review: Review) -> list[Missing]:
     return missing  # fmt: skip
 
 
-def progress_of(review: Review) -> dict:
+def progress_of(review: Review, indicators=None) -> dict:
     """Per section: words against the limit; per outcome: indicators answered."""
     sections = []
     for section in SECTIONS:
@@ -198,7 +199,7 @@ def progress_of(review: Review) -> dict:
         sections.append({"section": section, "words": words, "state": state})
     answered = {a.indicator_id for a in review.answers.all() if a.is_valid and a.is_answered}
     outcomes: dict = {}
-    for indicator in matrix_indicators(review):
+    for indicator in matrix_indicators(review) if indicators is None else indicators:
         row = outcomes.setdefault(indicator.area.outcome, {"answered": 0, "total": 0})
         row["total"] += 1
         row["answered"] += indicator.pk in answered

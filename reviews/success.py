@@ -4,8 +4,10 @@ Figures from answers come from the approved reviews (their last submitted versio
 others from the country records the secretariat and the focal points keep.
 """
 
+import hashlib
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +18,7 @@ from reviews.charts import number
 
 # Indicator codes of the seeded matrix (SPEC §4.1: the codes are fixed).
 TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED = "1.5", "1.6", "3.1", "3.2", "3.3"
+CODES = (TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED)
 
 
 def _answers(contents, code):
@@ -93,8 +96,12 @@ def indicators_of_success(contents: list[dict]) -> list[dict]:
 
 
 def approved_contents(cycle) -> list[dict]:
-    """The indicator answers each approved (or published) review of the cycle gave in its
-    last submitted version, as snapshot contents ({"answers": …}), in one query."""
+    """The answers each approved (or published) review of the cycle gave in its last submitted
+    version to the indicators read here, as snapshot contents ({"answers": …}).
+
+    Snapshots never change, so what they hold is cached under the ids of the snapshots that
+    count (one quick query): an approval, a reopening or a new version changes the ids and
+    so the key. Reading the answers out of 193 snapshots is most of the dashboard's time."""
     from reviews.models import ReviewStatus, Snapshot
 
     latest = (
@@ -105,5 +112,16 @@ def approved_contents(cycle) -> list[dict]:
         .order_by("review_id", "-version")
         .distinct("review_id")
     )
-    # Only the answers: the narrative is most of a snapshot and nothing here reads it.
-    return [{"answers": answers or {}} for (answers,) in latest.values_list("content__answers")]
+    ids = list(latest.values_list("pk", flat=True))
+    digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    key = f"success:answers:{cycle.pk}:{digest}"
+    contents = cache.get(key)
+    if contents is None:
+        # Only the answers, of the indicators read here: the narrative is most of a snapshot.
+        rows = Snapshot.objects.filter(pk__in=ids).order_by("review_id")
+        contents = [
+            {"answers": {code: answers[code] for code in CODES if code in (answers or {})}}
+            for (answers,) in rows.values_list("content__answers")
+        ]
+        cache.set(key, contents, timeout=24 * 3600)
+    return contents

@@ -197,7 +197,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reviews:detail", review.pk)
         else:
             if request.htmx:
-                return _save_status(request, review, saved=True)
+                return _save_status(request, review, indicators, saved=True)
             invalid = [f.indicator.code for f in answer_forms if not f.is_valid()]
             if not invalid:
                 messages.success(request, _("Saved."))
@@ -209,13 +209,15 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"codes": ", ".join(invalid)},
             )
     if request.htmx and request.method == "POST":
-        return _save_status(request, review, conflict=conflict, sections_form=sections_form)
-    context = _editor_context(review, sections_form, answer_forms, conflict)
+        return _save_status(
+            request, review, indicators, conflict=conflict, sections_form=sections_form
+        )
+    context = _editor_context(review, sections_form, answer_forms, conflict, indicators)
     context |= evidence.evidence_context(review, request.user)
     return render(request, "reviews/review_edit.html", context)
 
 
-def _save_status(request: HttpRequest, review: Review, **context) -> HttpResponse:
+def _save_status(request: HttpRequest, review: Review, indicators, **context) -> HttpResponse:
     """The save-status bar, and (out of band) the up-to-date "ready to submit" section."""
     context["review"] = review
     status = render_to_string("reviews/review_edit.html#save-status", context, request)
@@ -223,8 +225,8 @@ def _save_status(request: HttpRequest, review: Review, **context) -> HttpRespons
         "reviews/review_edit.html#ready",
         {
             "review": review,
-            "missing": services.missing_for_submission(review),
-            "progress": services.progress_of(review),
+            "missing": services.missing_for_submission(review, indicators),
+            "progress": services.progress_of(review, indicators),
             "oob": True,
         },
         request,
@@ -236,7 +238,7 @@ def _save_status(request: HttpRequest, review: Review, **context) -> HttpRespons
 SECOND_ROW = ("source", "note", "reason")
 
 
-def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
+def _editor_context(review, sections_form, answer_forms, conflict, indicators) -> dict:
     # Each field's markup is built in Python (reviews.forms.field_html), not by a template per
     # field: the editor has about 150 of them.
     rows = [
@@ -263,8 +265,8 @@ def _editor_context(review, sections_form, answer_forms, conflict) -> dict:
         "outcomes": outcomes,
         "conflict": conflict,
         "open_threads": threads,
-        "missing": services.missing_for_submission(review),
-        "progress": services.progress_of(review),
+        "missing": services.missing_for_submission(review, indicators),
+        "progress": services.progress_of(review, indicators),
     }
 
 

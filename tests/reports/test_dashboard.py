@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from countries.models import Country, Partner, SaferCitiesTool, ToolUse
 from reviews import services, success
-from reviews.models import ReviewStatus
+from reviews.models import Review, ReviewStatus
 from tests import factories
 from tests.conftest import client_for
 from tests.reports.conftest import REQUIRED_ANSWERS, fill, make_approved_review
@@ -96,6 +96,32 @@ def test_indicators_of_success_from_known_data(known_data):
     assert rows["Partners engaged in national safer cities networks (reported)"]["value"] == "12"
     assert rows["Municipalities in National Tool Networks"]["value"] == 13
     assert rows["Countries meeting the target of 10 municipalities"]["value"] == 1
+
+
+def test_the_figures_reported_follow_reopenings_and_new_approvals(
+    known_data, reviewer, secretariat_admin
+):
+    """The answers behind the figures are cached: each change of the approved set shows."""
+    dashboard = client_for(reviewer)
+    url = reverse("reports:dashboard", args=[known_data.pk])
+
+    def reported():
+        rows = {row["label"]: row["value"] for row in dashboard.get(url).context["success"]}
+        return (
+            rows["Tools piloted, as reported in approved reviews"],
+            rows["Financial resources allocated (reported in approved reviews)"],
+        )
+
+    assert reported() == ("10", "1,000,000 COP; 300,000 KES")
+    colombia = Review.objects.get(cycle=known_data, country__iso3="COL")
+    colombia = services.reopen_review(colombia, by=secretariat_admin, reason="Check 1.5 and 1.6.")
+    assert reported() == ("6", "300,000 KES")  # Kenya and France alone
+    focal = colombia.country.focal_points.get(is_active=True).user
+    corrected = COLOMBIA | {"1.5": {"value": "9"}, "1.6": {"value": "2000000", "currency": "COP"}}
+    colombia = services.submit_review(fill(colombia, focal, answers=corrected), by=focal)
+    assert reported() == ("6", "300,000 KES")  # submitted, not approved yet
+    services.approve_review(colombia, by=reviewer)
+    assert reported() == ("15", "2,000,000 COP; 300,000 KES")
 
 
 def test_status_by_region_table_from_known_data(known_data, reviewer):
