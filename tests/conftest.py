@@ -21,6 +21,8 @@ def pytest_collection_modifyitems(items) -> None:
             "live_server",
         } & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.transactional)
+    # The longest tests first, so that no process is left running one of them alone at the end.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)

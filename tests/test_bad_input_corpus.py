@@ -130,6 +130,7 @@ def test_every_path_parameter_takes_the_corpus(world):  # noqa: F811
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_every_query_parameter_takes_the_corpus(world):  # noqa: F811
     assert set(QUERY) <= set(ACCESS)
     problems = []
@@ -203,6 +204,7 @@ UNTYPED = ("script", "nul", "100k-chars", "huge-integer", "digit-lookalikes", "n
 SHARDS = 4  # the fields are shared out among this many tests, which pytest-xdist runs at once
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_every_form_field_takes_the_corpus(world, shard):  # noqa: F811
     fields = [(url, action, persona, form, name, kind)

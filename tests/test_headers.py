@@ -9,6 +9,7 @@ The pages are every URL of the portal that answers a GET, as each persona who ma
 import json
 from html.parser import HTMLParser
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -82,6 +83,7 @@ def problems_with(response, *, signed_in: bool) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_page_as_everyone_who_may_open_it_carries_the_headers(world):  # noqa: F811
     wrong, seen = [], 0
     for route, _pattern in walk():
