@@ -762,11 +762,16 @@ def machine() -> dict:
         "postgresql": psql("SHOW server_version"),
         "cpu_loop_ms": cpu_loop_ms(python),
         "commit": output("git", "-C", str(ROOT), "log", "-1", "--format=%h %s"),
-        # The work tree is shared: whatever was being changed in it was served too.
+        # The work tree is shared: whatever was being changed in it was served too (this
+        # file's own results aside).
         "uncommitted": len(
-            output(
-                "git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"
-            ).splitlines()
+            [
+                line
+                for line in output(
+                    "git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"
+                ).splitlines()
+                if not line.endswith("bench/RESULTS.md")
+            ]
         ),
     }
 
