@@ -841,7 +841,7 @@ def report() -> None:
         same = (was["cpu"], was["nproc"]) == (m["cpu"], m["nproc"])
         lines += [
             "",
-            f"The same bench on the code before the fixes below (commit `{was['commit'][:7]}`, "
+            f"The same bench on the code before {LAST_FIXES} (commit `{was['commit'][:7]}`, "
             f"{was['uncommitted']} files changed), "
             + ("on the same machine" if same else f"on {was['cpu']} ({cpu_speed(was)})")
             + f", same set-up and data, measured on {earlier['when']}; load average "
@@ -967,6 +967,11 @@ def endpoint_table(result: dict) -> list[str]:
     return lines
 
 
+# What var/load/results-before.json and profile-before.json were measured without.
+LAST_FIXES = (
+    "the last two changes below, the dashboard's cache and the editor's one reading of the matrix"
+)
+
 # What the profile showed and what was changed (written with the fixes; the figures in the
 # tables are read from var/load/profile-before.json and profile.json).
 FINDINGS = """\
@@ -1001,7 +1006,7 @@ core was not measured then):
 | 2026-12-02 08:19 | `f1ab130` (queue, dashboard SQL, `field_html`) | 2.61 → 1.36 | 138.0 / 224.2 ms | 84.7 / 182.6 ms | 123.3 / 231.3 ms | 0 |
 
 Inside gunicorn the 08:19 run took (p50) editor 133 ms, dashboard 115 ms, queue 80 ms. The
-same code on this machine (the run before the fixes above, on `bd3c2e4`, which differs from
+same code on this machine (the comparison run above, on `bd3c2e4`, which differs from
 `f1ab130` in tests and this file only) took editor 50 ms, dashboard 54 ms, queue 28 ms: this
 machine runs the portal two to three times as fast, which is why the speed of one core is
 now recorded with each run."""
@@ -1019,7 +1024,7 @@ def profile_section() -> list[str]:
         "`bench/load.py profile`: each page 5 times in-process through the test client, with "
         "`DEBUG` on (`CaptureQueriesContext`; median wall and CPU time of the process), before "
         f"({old['when']}, load average {old['load']}) and after ({new['when']}, load average "
-        f"{new['load']}) the fixes:",
+        f"{new['load']}) {LAST_FIXES}:",
         "",
         "| Page | Queries | SQL time | Slowest query | CPU time | Wall time | HTML |",
         "|---|---|---|---|---|---|---|",
