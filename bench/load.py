@@ -172,24 +172,29 @@ if FastHttpUser is not None:
             if answer.status_code != 302 or "/accounts/" in location:
                 raise RuntimeError(f"Sign-in failed for {self.account['email']}: {location}")
 
-        def page(self, path: str, name: str, expect: str):
-            """A page that must answer 200 itself (no redirect) with `expect` in it."""
+        def fetch(self, path: str, name: str, problem):
+            """GET `path`, which must answer 200 itself (no redirect) and pass `problem`
+            (what is wrong with the response, or None)."""
             with self.client.get(
                 path, name=name, allow_redirects=False, catch_response=True
             ) as response:
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
-                elif expect not in response.text:
-                    response.failure(f"{expect!r} missing")
+                wrong = f"HTTP {response.status_code}" if response.status_code != 200 else None
+                wrong = wrong or problem(response)
+                if wrong:
+                    response.failure(wrong)
+
+        def page(self, path: str, name: str, expect: str):
+            """A page with `expect` in it."""
+            self.fetch(path, name, lambda r: None if expect in r.text else f"{expect!r} missing")
 
         def pdf(self, path: str, name: str, size: int):
-            with self.client.get(
-                path, name=name, allow_redirects=False, catch_response=True
-            ) as response:
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
-                elif len(response.content) != size or not response.content.startswith(b"%PDF"):
-                    response.failure(f"{len(response.content)} bytes, expected {size}")
+            def problem(response):
+                body = response.content
+                if len(body) != size or not body.startswith(b"%PDF"):
+                    return f"{len(body)} bytes, expected {size}"
+                return None
+
+            self.fetch(path, name, problem)
 
     class FocalPointUser(Portal):
         role = "focal_point"

@@ -31,12 +31,12 @@ def publish(task, args: tuple = (), kwargs: dict | None = None, **options) -> bo
 
 
 class Task(DjangoTask):
-    def delay_on_commit(self, *args, **kwargs) -> None:
-        """`delay` once the transaction commits; a dead broker does not fail the request."""
-        transaction.on_commit(functools.partial(publish, self, args, kwargs))
-
     def apply_async_on_commit(self, args=(), kwargs=None, **options) -> None:
+        """Sent once the transaction commits; a dead broker does not fail the request."""
         transaction.on_commit(functools.partial(publish, self, args, kwargs, **options))
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        self.apply_async_on_commit(args, kwargs)
 
 
 app = Celery("portal", task_cls=Task)

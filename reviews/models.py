@@ -24,6 +24,20 @@ class ReviewStatus(models.TextChoices):
 
 EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 
+# Bootstrap's badge for each status ("not_started": a country of the queue without a review).
+STATUS_BADGES = {
+    ReviewStatus.APPROVED: "text-bg-success",
+    ReviewStatus.PUBLISHED: "text-bg-success",
+    ReviewStatus.SUBMITTED: "text-bg-primary",
+    ReviewStatus.RETURNED: "text-bg-warning",
+    ReviewStatus.WITHDRAWN: "text-bg-secondary",
+    "not_started": "text-bg-secondary",
+}
+
+
+def status_badge(status: str) -> str:
+    return STATUS_BADGES.get(status, "text-bg-light border")
+
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user):

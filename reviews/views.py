@@ -23,6 +23,7 @@ from reviews.models import (
     Review,
     ReviewStatus,
     ThreadStatus,
+    status_badge,
 )
 from reviews.sections import BY_KEY, SECTIONS
 
@@ -77,17 +78,6 @@ def review_start(request: HttpRequest, cycle: int) -> HttpResponse:
     return redirect("reviews:edit", review.pk)
 
 
-# The badge of each status (templates/reviews/includes/status_badge.html, for the queue's rows).
-BADGES = {
-    ReviewStatus.APPROVED: "text-bg-success",
-    ReviewStatus.PUBLISHED: "text-bg-success",
-    ReviewStatus.SUBMITTED: "text-bg-primary",
-    ReviewStatus.RETURNED: "text-bg-warning",
-    ReviewStatus.WITHDRAWN: "text-bg-secondary",
-    "not_started": "text-bg-secondary",
-}
-
-
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Every country's review for a cycle, with those not started, filterable."""
     if not request.user.has_perm("reviews.view_all_reviews"):
@@ -122,7 +112,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 reverse("reviews:detail", args=[review.pk]) if review else "",
                 regions.get(country.region, country.region),
                 labels.get(row_status, row_status),
-                BADGES.get(row_status, "text-bg-light border"),
+                status_badge(row_status),
             )
         )
     counts = {
@@ -223,12 +213,7 @@ def _save_status(request: HttpRequest, review: Review, indicators, **context) ->
     status = render_to_string("reviews/review_edit.html#save-status", context, request)
     ready = render_to_string(
         "reviews/review_edit.html#ready",
-        {
-            "review": review,
-            "missing": services.missing_for_submission(review, indicators),
-            "progress": services.progress_of(review, indicators),
-            "oob": True,
-        },
+        {"review": review, "oob": True, **_readiness(review, indicators)},
         request,
     )
     return HttpResponse(status + ready)
@@ -265,6 +250,13 @@ def _editor_context(review, sections_form, answer_forms, conflict, indicators) -
         "outcomes": outcomes,
         "conflict": conflict,
         "open_threads": threads,
+        **_readiness(review, indicators),
+    }
+
+
+def _readiness(review: Review, indicators) -> dict:
+    """The "ready to submit" section's lists, from the matrix the editor has already read."""
+    return {
         "missing": services.missing_for_submission(review, indicators),
         "progress": services.progress_of(review, indicators),
     }

@@ -2,8 +2,10 @@ from django import template
 from django.utils.translation import gettext as _
 
 from indicators.answers import SEXES
+from reviews.models import status_badge
 
 register = template.Library()
+register.filter("badge_class", status_badge)
 
 
 @register.simple_tag

@@ -14,11 +14,9 @@ kill -9 of a worker child mid-render is tests/reports/test_worker_kill.py.
 
 import email
 import importlib
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from email.header import decode_header, make_header
@@ -46,9 +44,8 @@ from reviews.models import (
 )
 from tests import factories
 from tests.conftest import client_for
-from tests.reports.test_worker_kill import stop_workers
+from tests.reports.test_worker_kill import Worker, spawn_worker, stop_workers
 from tests.reviews.conftest import fill
-from tests.test_celery_worker import worker_database_url
 
 QUEUE = "portal-faults-test"
 SECONDS = 120
@@ -130,41 +127,20 @@ def _forget_connections() -> None:
 # --- A real worker ------------------------------------------------------------------------------
 
 
-@dataclass
-class Worker:
-    process: subprocess.Popen
-    log: Path
-    mail: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
 @pytest.fixture
 def start_worker(broker, tmp_path, settings):
     started: list[Worker] = []
 
     def start(concurrency: int = 1) -> Worker:
-        storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
-        storage.mkdir(parents=True, exist_ok=True)
         log, var = tmp_path / f"worker-{len(started)}.log", tmp_path / "var"
-        env = os.environ | {
-            "DATABASE_URL": worker_database_url(),
-            "CELERY_QUEUE": QUEUE,
-            "PRIVATE_STORAGE_ROOT": str(storage),
+        env = {
             "VAR_DIR": str(var),  # its e-mails: files under var/mail
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         }
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", QUEUE,
-                 "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        worker = Worker(process, log, var / "mail")
+        worker = spawn_worker(settings, log, QUEUE, concurrency=concurrency, env=env,
+                              mail=var / "mail")  # fmt: skip
         started.append(worker)
-        wait_until(lambda: " ready." in worker.log_text(), worker, "the worker to be ready", 60)
+        worker.wait_ready()
         return worker
 
     yield start

@@ -55,9 +55,17 @@ class Worker:
     process: subprocess.Popen
     log: Path
     storage: Path
+    mail: Path | None = None  # where the file e-mail backend writes, when it is the backend
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log_text():
+            assert self.process.poll() is None, f"the worker stopped:\n{self.log_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"no worker ready:\n{self.log_text()[-3000:]}"
+            time.sleep(0.1)
 
     def children(self) -> set[int]:
         pids: set[int] = set()
@@ -67,6 +75,27 @@ class Worker:
             except FileNotFoundError:
                 continue
         return pids
+
+
+def spawn_worker(settings, log: Path, queue: str, *, concurrency: int = 1, env=None,
+                 mail: Path | None = None) -> Worker:  # fmt: skip
+    """A real Celery worker (prefork) on `queue`, with the test's database and storage; call
+    its `wait_ready` once it is in the list the test stops."""
+    storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    storage.mkdir(parents=True, exist_ok=True)
+    env = os.environ | {
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_QUEUE": queue,
+        "PRIVATE_STORAGE_ROOT": str(storage),
+    } | (env or {})  # fmt: skip
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+             "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return Worker(process, log, storage, mail)
 
 
 def stop_workers(started: list) -> None:
@@ -89,35 +118,16 @@ def _purge(queue: str) -> int:
 @pytest.fixture
 def start_worker(tmp_path, settings):
     """Start a worker (prefork, one child) on its own queue; the test's storage is its storage."""
-    storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     previous_queue = celery_app.conf.task_default_queue
     started: list[Worker] = []
 
     def start() -> Worker:
-        storage.mkdir(parents=True, exist_ok=True)
         celery_app.conf.task_always_eager = False
         celery_app.conf.task_default_queue = QUEUE
         _purge(QUEUE)
-        log = tmp_path / "worker.log"
-        env = os.environ | {
-            "DATABASE_URL": worker_database_url(),
-            "CELERY_QUEUE": QUEUE,
-            "PRIVATE_STORAGE_ROOT": str(storage),
-        }
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", QUEUE,
-                 "--pool=prefork", "--concurrency=1", "--without-gossip", "--without-mingle",
-                 "--without-heartbeat", "--loglevel=INFO"],
-                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        worker = Worker(process, log, storage)
+        worker = spawn_worker(settings, tmp_path / "worker.log", QUEUE)
         started.append(worker)
-        deadline = time.monotonic() + 60
-        while " ready." not in worker.log_text():
-            assert process.poll() is None, f"the worker stopped:\n{worker.log_text()[-3000:]}"
-            assert time.monotonic() < deadline, f"no worker ready:\n{worker.log_text()[-3000:]}"
-            time.sleep(0.1)
+        worker.wait_ready()
         return worker
 
     yield start
