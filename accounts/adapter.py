@@ -4,14 +4,36 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts import tasks
 from accounts.models import User
 
 
+def locked_out_message() -> str:
+    """What a locked-out person reads, whether their password or their code was wrong."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return ngettext(
+        "Too many failed attempts to sign in. For your security, signing in to this account "
+        "from here is paused for up to %(minutes)d minute. Try again after that.",
+        "Too many failed attempts to sign in. For your security, signing in to this account "
+        "from here is paused for up to %(minutes)d minutes. Try again after that.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 class PortalAccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Passwords are counted by django-axes alone; allauth's "login_failed" limit is left
+        to the second factor (settings.ACCOUNT_RATE_LIMITS), so no failure counts twice."""
+
+    def validation_error(self, code, *args) -> ValidationError:
+        if code == "too_many_login_attempts":
+            return ValidationError(locked_out_message(), code=code)
+        return super().validation_error(code, *args)
+
     def is_open_for_signup(self, request) -> bool:
         # Nobody self-registers: focal points are invited by the secretariat.
         return False

@@ -9,6 +9,7 @@ from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from accounts import services
+from accounts.adapter import locked_out_message
 from accounts.forms import InvitationPasswordForm
 from accounts.roles import Role
 from countries.models import NETWORK_TARGET, Country, Engagement
@@ -31,6 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
         context["champions"] = Country.objects.filter(is_champion=True).count()
     return render(request, "accounts/home.html", context)
+
+
+@login_not_required
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (settings.AXES_LOCKOUT_CALLABLE)."""
+    context = {"message": locked_out_message()}
+    return render(request, "account/lockout.html", context, status=429)
 
 
 @login_not_required

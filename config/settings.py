@@ -154,18 +154,40 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safer Cities] "
-# Failed sign-ins are counted and locked out by django-axes (below), not by allauth.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+
+# Wrong passwords are counted by django-axes (below), per account and client address, and lock
+# the pair out. Wrong authenticator codes are counted by allauth's "login_failed" limit, which
+# the portal's account adapter applies to the second factor only (so that no password failure
+# is counted twice): per account, the same number in the same window as axes, and per client
+# address across accounts. A refused code is not counted against the address, so one account's
+# lock-out leaves the other accounts behind the same address alone.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+MFA_FAILURES_PER_ADDRESS_PER_MINUTE = env_int("MFA_FAILURES_PER_ADDRESS_PER_MINUTE", 10)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{AXES_FAILURE_LIMIT}/{int(AXES_COOLOFF_TIME.total_seconds())}s/key,"
+    f"{MFA_FAILURES_PER_ADDRESS_PER_MINUTE}/m/ip"
+}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Safer Cities Review Portal"
 MFA_TOTP_TOLERANCE = 1
+# Each authenticator code is accepted once (accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.forms.SecondFactorForm",
+    "reauthenticate": "accounts.forms.SecondFactorReauthenticateForm",
+}
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+# Client addresses: behind N trusted proxies, the address N hops back in X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# The same page and words whether the password or the code was wrong (accounts/views.py).
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -176,6 +198,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+
+# --- Cache -----------------------------------------------------------------------------------
+# Sign-in limits and used authenticator codes live in the cache, so every web node must share
+# it: CACHE_URL (redis://...) in production; without it, each process keeps its own.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -42,6 +42,14 @@ def eager_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Sign-in limits and used authenticator codes live in the cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """A deliberately slow password hash is for production; personas need not pay it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portal.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_HOST": "smtp.example.org",
     "SITE_URL": "https://portal.example.org",
 }
@@ -35,6 +36,14 @@ def test_check_deploy_passes_with_zero_warnings_under_production_variables():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_sign_in_limits_are_kept_per_process():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CACHE_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr + result.stdout
+    assert "Set CACHE_URL" in result.stderr + result.stdout
 
 
 def test_without_debug_there_is_no_default_secret_key():
