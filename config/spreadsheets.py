@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from config.uploads import XLSX, sniff
+from config.uploads import XLSX, inspect, sniff
 
 # A cell starting with one of these can run as a formula when a spreadsheet opens the file.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 MAX_ROWS = 5000
+MAX_BYTES = 10 * 1024 * 1024
 
 
 def neutralise(value) -> object:
@@ -58,8 +59,8 @@ def read_table(upload) -> list[tuple[int, dict[str, str]]]:
         rows = _xlsx_rows(upload)
     else:
         upload.seek(0)
-        raw = upload.read(10 * 1024 * 1024 + 1)
-        if len(raw) > 10 * 1024 * 1024:
+        raw = upload.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
             raise ValidationError(_("The file is too large."))
         try:
             text = raw.decode("utf-8-sig")
@@ -90,7 +91,9 @@ def read_table(upload) -> list[tuple[int, dict[str, str]]]:
 
 
 def _xlsx_rows(upload) -> list[list[str]]:
-    upload.seek(0)
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The file is too large."))
+    inspect(upload, XLSX)  # what the workbook expands to, before openpyxl opens it
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:

@@ -57,7 +57,8 @@ def _editable(review: Review) -> Review:
     if not locked.is_editable:
         raise ValidationError(
             _("This review is %(status)s: its evidence can no longer be changed.")
-            % {"status": locked.get_status_display().lower()}
+            % {"status": locked.get_status_display().lower()},
+            code="not_editable",
         )
     return locked
 
@@ -231,25 +232,29 @@ def _read_only(request: HttpRequest, review: Review) -> HttpResponse:
 
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a file; a refused one comes back on its own page, the reason beside the field and
+    the description kept."""
     review = _evidence_review(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        attachment = add_attachment(
-            review,
-            upload=form.cleaned_data["file"],
-            description=form.cleaned_data["description"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        messages.error(
-            request,
-            _("The file was not added. %(reasons)s") % {"reasons": " ".join(error.messages)},
-        )
-    else:
-        messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
-    return _back(review)
+    if form.is_valid():
+        try:
+            attachment = add_attachment(
+                review,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            if error.code == "not_editable":
+                messages.error(request, _("The file was not added. %(reasons)s")
+                               % {"reasons": " ".join(error.messages)})  # fmt: skip
+                return _back(review)
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
+            return _back(review)
+    context = {"review": review, "form": form}
+    return render(request, "reviews/attachment_form.html", context)
 
 
 @cache_control(private=True)

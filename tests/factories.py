@@ -68,6 +68,13 @@ def make_municipality(country: Country, **kwargs) -> Municipality:
 
 
 TEST_PDF = b"%PDF-1.7\n% test file\n%%EOF\n"
+# The smallest PDF the upload check accepts: a catalog, a page tree and one blank page.
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def make_report_file(cycle, kind, *, by, review=None, draft=False, number=None, status=None):

@@ -40,11 +40,12 @@ from indicators.models import ReviewCycle
 from reviews import evidence, services
 from reviews.models import Attachment, ReportFile, Review, ReviewStatus
 from tests import factories
+from tests.factories import EVIDENCE_PDF
 from tests.reports.conftest import run_jobs
 from tests.reviews.conftest import fill
 from tests.test_celery_worker import worker_database_url
 
-EVIDENCE = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+EVIDENCE = EVIDENCE_PDF
 
 
 def sha256(data: bytes) -> str:

@@ -3,8 +3,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from countries.models import FocalPoint
 from tests.conftest import client_for
+from tests.factories import EVIDENCE_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 
 
 def designate_with_letter(admin, letter, captured, kind="primary"):

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from indicators import matrix_io, services
 from indicators.models import Indicator, Outcome
+from tests import hostile_files
 from tests.conftest import client_for
 
 
@@ -115,3 +116,13 @@ def test_importing_into_a_frozen_matrix_is_refused(seeded, secretariat_admin):
     # Through the page: the frozen cycle has no draft to import into.
     response = client_for(secretariat_admin).get(f"/cycles/{seeded.pk}/matrix/import/")
     assert response.status_code == 404
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(new_cycle, secretariat_admin):
+    upload = SimpleUploadedFile("matrix.xlsx", hostile_files.zip_bomb_xlsx())
+    client = client_for(secretariat_admin)
+    response = client.post(f"/cycles/{new_cycle.pk}/matrix/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "expands to more than" in " ".join(response.context["errors"])
+    assert "expands to more than" in response.content.decode()
+    assert not Indicator.objects.filter(matrix=new_cycle.matrix).exists()

@@ -29,14 +29,13 @@ from countries.models import Municipality
 from reviews import evidence, pdf, services
 from reviews.models import Attachment, Snapshot
 from reviews.sections import SECTIONS
+from tests.factories import EVIDENCE_PDF
 from tests.reports.conftest import pdf_text
 from tests.reviews.conftest import REQUIRED_ANSWERS, fill
 
 PASSWD = Path("/etc/passwd")
 PASSWD_LINES = [line for line in PASSWD.read_text().splitlines() if line.strip()]
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+MINIMAL_PDF = EVIDENCE_PDF
 
 
 # The canary: an HTTP server on the loopback that records every request it receives.

@@ -43,6 +43,7 @@ from reviews.models import (
 )
 from reviews.sections import SECTIONS
 from tests.conftest import client_for, url_names
+from tests.factories import EVIDENCE_PDF
 from tests.reviews.conftest import fill
 
 LOGIN = "302 to sign in"
@@ -436,7 +437,7 @@ ACCESS = {
     },
 }  # fmt: skip
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 NEW_SUMMARY = "Kenya's new executive summary, saved from the access table."
 
 

@@ -18,8 +18,9 @@ from indicators import services as cycle_services
 from reviews import evidence, services
 from reviews.models import Attachment, ReviewStatus
 from tests.conftest import client_for
+from tests.factories import EVIDENCE_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 
@@ -134,6 +135,14 @@ def test_images_and_office_files_are_accepted_by_their_content(
     assert stored.file.read() == content
 
 
+def refusal(response) -> str:
+    """The reason a refused upload gives beside the file field (its page shown again)."""
+    assert response.status_code == 200
+    assert "The file was not added." in response.content.decode()
+    form = response.context["form"]
+    return " ".join(form.errors["file"])
+
+
 @pytest.mark.parametrize(
     "name, content, reason",
     [
@@ -156,38 +165,36 @@ def test_images_and_office_files_are_accepted_by_their_content(
 def test_files_that_are_not_what_they_claim_are_refused_with_a_message(
     draft_review, focal_point, settings, name, content, reason
 ):
-    response = upload(client_for(focal_point), draft_review, name, content, follow=True)
-    assert response.status_code == 200
-    [message] = messages_of(response)
-    assert message.startswith("The file was not added.") and reason in message
+    response = upload(client_for(focal_point), draft_review, name, content, "Annex 4")
+    assert reason in refusal(response)
+    html = response.content.decode()
+    assert 'value="Annex 4"' in html  # the description is kept
+    assert 'aria-describedby="error_1_id_attachment-file"' in html or "invalid-feedback" in html
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
 
 
 def test_a_file_over_the_size_cap_is_refused(draft_review, focal_point, settings):
     settings.UPLOAD_MAX_BYTES = 1000
-    response = upload(
-        client_for(focal_point), draft_review, "big.pdf", PDF + b"0" * 1000, follow=True
-    )
-    [message] = messages_of(response)
-    assert "the limit is 1000" in message
+    response = upload(client_for(focal_point), draft_review, "big.pdf", PDF + b"0" * 1000)
+    assert "the limit is 1000" in refusal(response)
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
 
 
 def test_posting_without_a_file_asks_for_one(draft_review, focal_point):
     response = client_for(focal_point).post(
-        reverse("reviews:attachment_add", args=[draft_review.pk]), {}, follow=True
+        reverse("reviews:attachment_add", args=[draft_review.pk]), {}
     )
-    assert messages_of(response) == ["The file was not added. Choose a file to upload."]
+    assert refusal(response) == "Choose a file to upload."
 
 
 def test_a_description_with_a_nul_byte_is_refused(draft_review, focal_point):
-    response = upload(
-        client_for(focal_point), draft_review, "a.pdf", PDF, "bad\x00text", follow=True
+    response = upload(client_for(focal_point), draft_review, "a.pdf", PDF, "bad\x00text")
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in " ".join(
+        response.context["form"].errors["description"]
     )
-    [message] = messages_of(response)
-    assert "Null characters are not allowed." in message
     assert not Attachment.objects.exists()
 
 
