@@ -153,6 +153,17 @@ class IndicatorType(models.TextChoices):
     FREE_TEXT = "free_text", _("Free text")
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def of_matrix(self, matrix: "Matrix"):
+        """The matrix's indicators in matrix order, with their area, outcome and options."""
+        return (
+            self.filter(matrix=matrix)
+            .select_related("area__outcome")
+            .prefetch_related("options")
+            .order_by("area__outcome__order", "area__order", "order")
+        )
+
+
 class Indicator(MatrixNode):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=10)
@@ -174,6 +185,8 @@ class Indicator(MatrixNode):
         blank=True,
         help_text=_("For free text: the most characters an answer may have."),
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta(MatrixNode.Meta):
         verbose_name = _("indicator")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 import pikepdf
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +36,8 @@ from indicators import matrix_io
 from indicators.models import Indicator, IndicatorType, ReviewCycle
 from reviews import charts, pdf, success
 from reviews.models import ChapterCache, Review, ReviewStatus
+
+logger = logging.getLogger(__name__)
 
 FOLIO_CHUNK = 100
 NUMERIC = {IndicatorType.WHOLE_NUMBER, IndicatorType.DECIMAL, IndicatorType.PERCENTAGE}
@@ -54,13 +58,19 @@ class CompileStats:
     reused: int = 0
     seconds: float = 0.0
     parts: list = field(default_factory=list)
+    # Chapters drawn as a placeholder or without an image: {"review", "country", "reason",
+    # "placeholder"}, for the job page and the secretariat's e-mail.
+    problems: list = field(default_factory=list)
 
 
 # --- The cache of rendered parts ----------------------------------------------------------
 
 
 def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -> pdf.Rendered:
-    """The part stored under `key`, drawn by `render()` only when it is not stored yet."""
+    """The part stored under `key`, drawn by `render()` only when it is not stored yet.
+
+    A part drawn with notes (something left out) is not stored: the next compile tries again.
+    """
     entry = ChapterCache.objects.filter(key=key).first()
     if entry and default_storage.exists(entry.file.name):
         with default_storage.open(entry.file.name, "rb") as handle:
@@ -73,6 +83,10 @@ def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -
                 stats.reused += 1
             return pdf.Rendered(body, entry.pages, entry.outline)
     rendered = render()
+    if stats and count:
+        stats.rendered += 1
+    if rendered.notes:
+        return rendered
     name = f"chapters/{key}-{rendered.sha256}.pdf"
     if default_storage.exists(name):  # maybe cut short by a killed worker: write it again
         default_storage.delete(name)
@@ -80,8 +94,6 @@ def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -
     ChapterCache.objects.update_or_create(
         key=key, defaults={"file": name, "pages": rendered.pages, "outline": rendered.outline}
     )
-    if stats and count:
-        stats.rendered += 1
     return rendered
 
 
@@ -248,12 +260,7 @@ def compile_report(
     with translation.override(language):
         documents = approved_documents(cycle, language)
         matrix = cycle.matrix
-        indicators = list(
-            Indicator.objects.filter(matrix=matrix)
-            .select_related("area__outcome")
-            .prefetch_related("options")
-            .order_by("area__outcome__order", "area__order", "order")
-        )
+        indicators = list(Indicator.objects.of_matrix(matrix))
         common = {
             "cycle": cycle,
             "language": language,
@@ -270,15 +277,7 @@ def compile_report(
             },
         )
         front = pdf.render_html(front_html)
-        chapters = []
-        for document in documents:
-            chapters.append(
-                cached(
-                    document.content_key("chapter"),
-                    lambda d=document: pdf.render_review(d, chapter=True),
-                    stats,
-                )
-            )
+        chapters = [chapter(document, stats) for document in documents]
         stats.chapters = len(chapters)
         annex_key = _key(
             "annex", pdf.TEMPLATE_VERSION, language, matrix.pk, matrix_io.export_rows(matrix)
@@ -303,6 +302,32 @@ def compile_report(
                    title=title)  # fmt: skip
     stats.seconds = round((timezone.now() - started).total_seconds(), 2)
     return merged, stats
+
+
+def chapter(document: pdf.ReviewDocument, stats: CompileStats) -> pdf.Rendered:
+    """The review's chapter; when it cannot be drawn, a placeholder saying why, so that one
+    review never stops the dossier of all the others (the problem goes into `stats`)."""
+    problem = {"review": document.review.pk, "country": document.review.country.name}
+    try:
+        rendered = cached(
+            document.content_key("chapter"),
+            lambda: pdf.render_review(document, chapter=True),
+            stats,
+        )
+    except DatabaseError:
+        raise  # the database, not the review: the compile fails and is tried again
+    except Exception as error:  # noqa: BLE001 — any other failure is this review's alone
+        if isinstance(error, pdf.DrawError):
+            reason = str(error)
+        else:
+            logger.exception("Chapter of review %s could not be drawn", document.review.pk)
+            reason = _("an error occurred while drawing it (%(error)s).") % {
+                "error": type(error).__name__
+            }
+        stats.problems.append(problem | {"reason": reason, "placeholder": True})
+        return pdf.render_placeholder(document, reason)
+    stats.problems += [problem | {"reason": n, "placeholder": False} for n in rendered.notes]
+    return rendered
 
 
 def _cover(cycle, common, body, documents, *, version, built_by, started) -> pdf.Rendered:

@@ -25,7 +25,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config import celery
@@ -178,6 +179,11 @@ def run(job_id: int) -> str:
         return "skipped"
     try:
         rendered, stats = render(job)
+    except pdf.DrawError as error:  # the review's own content: trying again changes nothing
+        with translation.override(job.language):
+            reason = _("This review could not be drawn: %(reason)s") % {"reason": error}
+        fail(job, reason, final=True)
+        return "failed"
     except Exception as error:  # noqa: BLE001 — every failure is recorded on the job
         logger.exception("Render job %s failed", job.pk)
         fail(job, f"{type(error).__name__}: {error}")
@@ -190,7 +196,8 @@ def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
         document = pdf.review_document(
             job.review, job.snapshot, draft=job.draft, language=job.language
         )
-        return pdf.render_review(document), {}
+        rendered = pdf.render_review(document)
+        return rendered, {"problems": [{"reason": note} for note in rendered.notes]}
     number = _next_number(job.cycle)
     built_by = str(job.requested_by) if job.requested_by else ""
     rendered, stats = dossier.compile_report(
@@ -198,7 +205,7 @@ def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
     )
     return rendered, {
         "chapters": stats.chapters, "rendered": stats.rendered,
-        "reused": stats.reused, "seconds": stats.seconds,
+        "reused": stats.reused, "seconds": stats.seconds, "problems": stats.problems,
     }  # fmt: skip
 
 
@@ -225,13 +232,14 @@ def _queued_compile(job: RenderJob) -> RenderJob | None:
     )
 
 
-def fail(job: RenderJob, error: str) -> None:
-    """Record the error; queue the job again while attempts remain, else mark it failed."""
+def fail(job: RenderJob, error: str, *, final: bool = False) -> None:
+    """Record the error; queue the job again while attempts remain (unless `final`: another
+    attempt would meet the same error), else mark it failed."""
     with transaction.atomic():
         current = RenderJob.objects.select_for_update().get(pk=job.pk)
         if current.status != JobStatus.RUNNING:
             return
-        again = current.attempts < MAX_ATTEMPTS
+        again = current.attempts < MAX_ATTEMPTS and not final
         newer = _queued_compile(current) if again else None
         if newer:  # a newer compile of the same report is waiting: it does this one's work
             again = False

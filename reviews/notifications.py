@@ -104,9 +104,10 @@ def notify_report_ready(report_id: int) -> bool:
     """A new version of a cycle's compiled report is ready: tell the secretariat."""
     from reviews.models import ReportFile
 
-    report = ReportFile.objects.select_related("cycle").get(pk=report_id)
+    report = ReportFile.objects.select_related("cycle", "job").get(pk=report_id)
     context = {
         "report": report,
+        "problems": report.job.stats.get("problems", []),
         "link": settings.SITE_URL + reverse("reports:cycle", args=[report.cycle_id]),
     }
     return _send_once(f"report-ready:{report.pk}", secretariat(), "report_ready", context)

@@ -6,7 +6,6 @@ images. Text comes from Django templates with autoescaping, so what a country wr
 never markup.
 """
 
-import datetime
 import hashlib
 import io
 import json
@@ -16,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
-from PIL import Image
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from indicators.models import Indicator, Matrix
-from reviews.models import Answer, Attachment, Review, ReviewStatus, Snapshot, Transition
+from config import uploads
+from reviews import snapshots
+from reviews.models import Attachment, Review, ReviewStatus, Snapshot, Transition
 from reviews.sections import SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,18 @@ IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
 RTL_LANGUAGES = {"ar"}
 
 
+class DrawError(Exception):
+    """The review cannot be drawn as it was submitted; the message says why, for people."""
+
+
 @dataclass
 class Rendered:
     pdf: bytes
     pages: int
     # [{"title": "...", "page": 0-based index, "children": [...]}], from the headings.
     outline: list = field(default_factory=list)
+    # What was left out of the pages and why (an image missing from storage), for people.
+    notes: list = field(default_factory=list)
 
     @property
     def sha256(self) -> str:
@@ -132,6 +139,8 @@ class ReviewDocument:
     approval: Transition | None
     language: str
     _images: dict | None = field(default=None, init=False, repr=False)
+    # Images left out of the pages: [(attachment as submitted, why)], known once images() ran.
+    left_out: list = field(default_factory=list, init=False, repr=False)
 
     def content_key(self, mode: str) -> str:
         """The hash of everything the rendered pages depend on (the chapter cache's key)."""
@@ -154,37 +163,50 @@ class ReviewDocument:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def images(self) -> dict[str, tuple[bytes, str]]:
-        """The review's own PNG and JPEG evidence, by content hash, as submitted."""
+        """The review's own PNG and JPEG evidence, by content hash, as submitted.
+
+        An image gone from storage, or changed there since it was submitted, is left out
+        (`left_out` says which and why). An image that the upload check refuses today (too
+        many pixels, data that lies about its size) raises DrawError: the review cannot be
+        drawn as submitted until the secretariat deals with that file.
+        """
         if self._images is None:
-            self._images = {}
-            wanted = {
-                a["sha256"]
-                for a in self.snapshot.content.get("attachments", [])
-                if a["kind"] in IMAGE_TYPES
+            self._images, self.left_out = {}, []
+            wanted = [
+                a for a in self.snapshot.content.get("attachments", []) if a["kind"] in IMAGE_TYPES
+            ]
+            stored = {
+                a.sha256: a
+                for a in Attachment.objects.filter(
+                    review=self.review, sha256__in=[a["sha256"] for a in wanted]
+                )
             }
-            for attachment in Attachment.objects.filter(review=self.review, sha256__in=wanted):
-                try:
-                    with attachment.file.open("rb") as handle:
-                        body = handle.read()
-                except OSError:
+            for submitted in wanted:
+                body, why = _stored_body(stored.get(submitted["sha256"]))
+                if body is None:
+                    self.left_out.append((submitted, why))
                     continue
-                if hashlib.sha256(body).hexdigest() == attachment.sha256:
-                    self._images[attachment.sha256] = _without_metadata(body, attachment.kind)
+                try:
+                    self._images[submitted["sha256"]] = _without_metadata(body, submitted["kind"])
+                except ValidationError as error:
+                    raise DrawError(
+                        _("the image %(name)s cannot be drawn: %(reason)s")
+                        % {"name": submitted["name"], "reason": " ".join(error.messages)}
+                    ) from None
         return self._images
+
+    def notes(self) -> list[str]:
+        """What the pages leave out, in words (after images() has run)."""
+        return [
+            _("The image %(name)s was left out: %(why)s") % {"name": a["name"], "why": why}
+            for a, why in self.left_out
+        ]
 
     def context(self) -> dict:
         from reviews.services import by_outcome  # services → jobs → pdf: import when used
 
         content = self.snapshot.content
-        matrix = Matrix.objects.get(cycle=self.review.cycle, version=content["matrix_version"])
-        indicators = (
-            Indicator.objects.filter(matrix=matrix)
-            .select_related("area__outcome")
-            .prefetch_related("options")
-            .order_by("area__outcome__order", "area__order", "order")
-        )
-        answers = {code: Answer(**fields) for code, fields in content["answers"].items()}
-        rows = [(indicator, answers.get(indicator.code)) for indicator in indicators]
+        shown = snapshots.as_submitted(self.review, self.snapshot)
         images = self.images()
         return {
             "review": self.review,
@@ -200,28 +222,35 @@ class ReviewDocument:
             "sections": [
                 (s, text, text_direction(text, direction(self.language)))
                 for s in SECTIONS
-                for text in [content["sections"].get(s.key, "")]
+                for text in [shown["sections"][s.key]]
             ],
-            "outcomes": by_outcome(rows, lambda row: row[0]),
-            "practices": content.get("practices", []),
-            "municipalities": [
-                m
-                | {
-                    "joined_on": datetime.date.fromisoformat(m["joined_on"])
-                    if m.get("joined_on")
-                    else None
-                }
-                for m in content.get("municipalities", [])
-            ],
-            "attachments": content.get("attachments", []),
-            "figures": [a for a in content.get("attachments", []) if a["sha256"] in images],
+            "outcomes": by_outcome(shown["rows"], lambda row: row[0]),
+            "practices": shown["practices"],
+            "municipalities": shown["municipalities"],
+            "attachments": shown["attachments"],
+            "figures": [a for a in shown["attachments"] if a["sha256"] in images],
+            "left_out": self.left_out,
         }
+
+
+def _stored_body(attachment: Attachment | None) -> tuple[bytes | None, str]:
+    """The attachment's bytes as submitted, or None and why not."""
+    if attachment is None:
+        return None, _("the attachment is no longer in the review.")
+    try:
+        with attachment.file.open("rb") as handle:
+            body = handle.read(settings.UPLOAD_MAX_BYTES + 1)
+    except OSError:
+        return None, _("the file is missing from storage.")
+    if hashlib.sha256(body).hexdigest() != attachment.sha256:
+        return None, _("the stored file differs from the one submitted.")
+    return body, ""
 
 
 def _without_metadata(body: bytes, kind: str) -> tuple[bytes, str]:
     """The image's pixels only: comments, EXIF (a photo's GPS position) and text chunks of
-    an uploaded image do not travel into a published PDF."""
-    with Image.open(io.BytesIO(body)) as image:
+    an uploaded image do not travel into a published PDF. Decoded within the upload limits."""
+    with uploads.decode_image(io.BytesIO(body), kind) as image:
         clean = image.copy()
     clean.info = {k: v for k, v in clean.info.items() if k == "transparency"}
     out = io.BytesIO()
@@ -249,7 +278,23 @@ def render_review(document: ReviewDocument, *, chapter: bool = False) -> Rendere
     dossier numbers its pages as a whole)."""
     with translation.override(document.language):
         html = render_to_string("pdf/review.html", document.context() | {"chapter": chapter})
-    return render_html(html, images=document.images(), tagged=True)
+        rendered = render_html(html, images=document.images(), tagged=True)
+        rendered.notes = document.notes()
+    return rendered
+
+
+def render_placeholder(document: ReviewDocument, reason: str) -> Rendered:
+    """A short chapter in place of a review that cannot be drawn, naming the country and why."""
+    context = {
+        "country": document.review.country,
+        "cycle": document.review.cycle,
+        "snapshot": document.snapshot,
+        "reason": reason,
+        "language": document.language,
+        "dir": direction(document.language),
+    }
+    with translation.override(document.language):
+        return render_html(render_to_string("pdf/chapter_placeholder.html", context))
 
 
 def latest_snapshot(review: Review) -> Snapshot | None:

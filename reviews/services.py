@@ -208,12 +208,7 @@ def progress_of(review: Review, indicators=None) -> dict:
 
 def matrix_indicators(review: Review):
     """The indicators this review answers, in matrix order, with their options."""
-    return (
-        Indicator.objects.filter(matrix=review.cycle.matrix)
-        .select_related("area__outcome")
-        .prefetch_related("options")
-        .order_by("area__outcome__order", "area__order", "order")
-    )
+    return Indicator.objects.of_matrix(review.cycle.matrix)
 
 
 def by_outcome(items, indicator_of) -> dict:

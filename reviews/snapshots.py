@@ -1,11 +1,14 @@
 """What a submission freezes, and how two submissions differ, section by section."""
 
+import datetime
 import difflib
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from indicators.models import Indicator, Matrix
+from reviews.models import Answer
 from reviews.sections import SECTIONS
 
 
@@ -41,6 +44,25 @@ def capture(review) -> dict:
             {"name": a.original_name, "kind": a.kind, "size": a.size, "sha256": a.sha256}
             for a in review.attachments.all()
         ],
+    }  # fmt: skip
+
+
+def as_submitted(review, snapshot) -> dict:
+    """What a snapshot says, in the shapes the review page and the PDF show: the narrative
+    sections, the answers beside the indicators of the matrix version answered, and the good
+    practices, municipalities and attachments as they were when it was submitted."""
+    content = snapshot.content
+    matrix = Matrix.objects.get(cycle_id=review.cycle_id, version=content["matrix_version"])
+    answers = {code: Answer(**fields) for code, fields in content["answers"].items()}
+    return {
+        "sections": {s.key: content["sections"].get(s.key, "") for s in SECTIONS},
+        "rows": [(i, answers.get(i.code)) for i in Indicator.objects.of_matrix(matrix)],
+        "practices": content.get("practices", []),
+        "municipalities": [
+            m | {"joined_on": datetime.date.fromisoformat(m["joined_on"]) if m.get("joined_on") else None}
+            for m in content.get("municipalities", [])
+        ],
+        "attachments": content.get("attachments", []),
     }  # fmt: skip
 
 
