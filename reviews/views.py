@@ -272,9 +272,8 @@ def _render_detail(
     """The review page; a refused comment or reply comes back with its text and message."""
     user = request.user
     indicators = list(services.matrix_indicators(review))
-    answers = {a.indicator_id: a for a in review.answers.all()}
-    rows = [(indicator, answers.get(indicator.pk)) for indicator in indicators]
-    outcomes = services.by_outcome(rows, lambda row: row[0])
+    shown = _as_shown(review, indicators)
+    outcomes = services.by_outcome(shown["rows"], lambda row: row[0])
     threads = review.threads.select_related("indicator", "resolved_by").prefetch_related(
         Prefetch("comments", queryset=Comment.objects.select_related("author"))
     )
@@ -283,7 +282,8 @@ def _render_detail(
         actions = [a for a in actions if a in ("reinstate", "reopen", "approve", "return")]
     context = {
         "review": review,
-        "sections": [(s, review.section_text(s.key)) for s in SECTIONS],
+        "sections": [(s, shown["sections"][s.key]) for s in SECTIONS],
+        "frozen": shown["frozen"],
         "outcomes": outcomes,
         "threads": threads,
         "transitions": review.transitions.select_related("by"),
@@ -292,9 +292,9 @@ def _render_detail(
         "can_edit": review.is_editable and user.has_perm("reviews.change_review"),
         "comment_form": comment_form or CommentForm(review=review, indicators=indicators),
         "reply": reply,
-        "practices": review.practices.all(),
-        "municipalities": review.country.municipalities.all(),
-        "attachments": review.attachments.all(),
+        "practices": shown["practices"],
+        "municipalities": shown["municipalities"],
+        "attachments": shown["attachments"],
         "has_versions": review.snapshots.count() > 1,
         "can_see_history": user.has_perm("reviews.view_all_reviews"),
         "review_pdfs": ReportFile.objects.visible_to(user)
@@ -305,6 +305,34 @@ def _render_detail(
         ),
     }
     return render(request, "reviews/review_detail.html", context)
+
+
+# What the secretariat examines, approves and publishes is a submitted version: once a review
+# is in one of these states its page shows that version, as its PDF does, not today's data
+# (the country's municipalities go on changing after it was submitted).
+FROZEN = (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, ReviewStatus.PUBLISHED)
+
+
+def _as_shown(review: Review, indicators: list) -> dict:
+    """The review's content as its page shows it: its last submitted version when frozen,
+    else what is being written."""
+    snapshot = review.snapshots.order_by("-version").first()
+    if review.status in FROZEN and snapshot:
+        shown = snapshots.as_submitted(review, snapshot)
+        stored = {a.sha256: a for a in review.attachments.all()}
+        shown["attachments"] = [
+            stored[a["sha256"]] for a in shown["attachments"] if a["sha256"] in stored
+        ]
+        return shown | {"frozen": snapshot}
+    answers = {a.indicator_id: a for a in review.answers.all()}
+    return {
+        "frozen": None,
+        "sections": {s.key: review.section_text(s.key) for s in SECTIONS},
+        "rows": [(indicator, answers.get(indicator.pk)) for indicator in indicators],
+        "practices": review.practices.all(),
+        "municipalities": review.country.municipalities.all(),
+        "attachments": review.attachments.all(),
+    }
 
 
 def review_changes(request: HttpRequest, pk: int) -> HttpResponse:
