@@ -1,4 +1,4 @@
-.PHONY: run test setup lint manage messages backup restore
+.PHONY: run test setup lint lock manage messages backup restore
 
 ## make run: install what is missing, start PostgreSQL if needed, migrate, load demo data,
 ## and serve the portal with its worker and scheduler on http://127.0.0.1:$${PORT:-8000}.
@@ -12,8 +12,16 @@ test:
 setup:
 	bash scripts/setup.sh
 
-lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+## make lint: ruff (style) and import-linter (the apps' layers, pyproject.toml).
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+
+## make lock: pin the whole install set again after a change to pyproject.toml's dependencies.
+lock:
+	UV_PYTHON_DOWNLOADS=never .venv/bin/uv pip compile -q pyproject.toml --extra dev \
+	  --generate-hashes --python-version 3.12 --universal -o requirements.lock
 
 ## make manage ARGS="totp_code admin@example.org": a manage.py command on the portal's database.
 manage:

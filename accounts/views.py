@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,27 +10,6 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.adapter import locked_out_message
 from accounts.forms import InvitationPasswordForm
-from accounts.roles import Role
-from countries.models import NETWORK_TARGET, Country, Engagement
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's starting page."""
-    user = request.user
-    context: dict = {"role": user.role, "target": NETWORK_TARGET}
-    if user.role == Role.FOCAL_POINT and user.country:
-        country = user.country
-        context["country"] = country
-        context["network_size"] = country.municipalities.count()
-    elif user.has_perm("countries.view_all_countries"):
-        by_engagement = dict(
-            Country.objects.values_list("engagement").annotate(n=Count("pk")).order_by()
-        )
-        context["engagement"] = [
-            (label, by_engagement.get(value, 0)) for value, label in Engagement.choices
-        ]
-        context["champions"] = Country.objects.filter(is_champion=True).count()
-    return render(request, "accounts/home.html", context)
 
 
 @login_not_required

@@ -1,4 +1,4 @@
-"""Benchmark of the compiled Assembly report (reviews/dossier.py) at full scale.
+"""Benchmark of the compiled Assembly report (reports/dossier.py) at full scale.
 
     .venv/bin/python bench/compile_report.py all        # build, then measure; writes RESULTS.md
 
@@ -8,11 +8,11 @@ Phases (each `all` runs in a fresh subprocess, so the peak memory reported is pe
                realistic length, all 22 indicators answered, 2–4 good practices, 5–15
                municipalities. Idempotent: countries already approved are left alone.
     compile    the full compile: the chapter cache (rows and stored files) is emptied first,
-               then reviews.dossier.compile_report() draws every part.
+               then reports.dossier.compile_report() draws every part.
     recompile  one review changes (reopened, edited, resubmitted, approved again through
                reviews.services), then compile_report() runs again on the warm cache.
                `all` runs it ROUNDS times (--round N), each a new change in a fresh process.
-    single     one country review PDF (reviews.pdf.render_review), for reference, and
+    single     one country review PDF (reports.pdf.render_review), for reference, and
                `pdfinfo` of that PDF and of the compiled report ("Tagged:").
     job        the same compile through the render-job path (jobs.request_compile + jobs.run,
                which stores a ReportFile), on the warm cache.
@@ -37,6 +37,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from reviews import editor
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -316,12 +318,11 @@ class Writer:
 
 
 def answer_forms(review, writer: Writer) -> list:
-    """One valid AnswerForm per indicator of the matrix (as tests/reviews/conftest.py does)."""
+    """One valid AnswerForm per indicator of the matrix (as tests/support/reviews.py does)."""
     from indicators.answers import AnswerForm
-    from reviews import services
 
     forms = []
-    for indicator in services.matrix_indicators(review):
+    for indicator in editor.matrix_indicators(review):
         options = [(o.value, o.label) for o in indicator.options.all()]
         prefix = f"ind-{indicator.pk}"
         data = writer.answer(indicator, [value for value, _label in options])
@@ -415,7 +416,7 @@ def build() -> dict:
                 sections = writer.sections()
                 practices = writer.practices()
                 towns = writer.municipalities()
-                review = services.save_draft(
+                review = editor.save_draft(
                     review, by=focal, base_version=review.lock_version, sections=sections,
                     answer_forms=answer_forms(review, writer),
                 )  # fmt: skip
@@ -438,7 +439,7 @@ def build() -> dict:
 
 def census(cycle) -> dict:
     """What the cycle holds: reviews, words, answers, practices and municipalities."""
-    from reviews import pdf
+    from reports import pdf
     from reviews.models import Review, ReviewStatus
     from reviews.sections import word_count
 
@@ -482,7 +483,7 @@ class Timers:
     FRONT = "WeasyPrint: front matter and annex"
 
     def __init__(self):
-        from reviews import dossier, pdf
+        from reports import dossier, pdf
 
         self.seconds: dict[str, float] = {}
         self.calls: dict[str, int] = {}
@@ -548,7 +549,7 @@ def run_compile(cycle, tag: str, version: int) -> dict:
     import pikepdf
     from django.db import connection
 
-    from reviews import dossier
+    from reports import dossier
 
     timers = Timers()
     queries = [0]
@@ -595,7 +596,7 @@ def clear_cache() -> dict:
     """Empty the chapter cache: its rows and its stored files (chapters, annex, folio sheets)."""
     from django.core.files.storage import default_storage
 
-    from reviews.models import ChapterCache
+    from reports.models import ChapterCache
 
     rows, _by_model = ChapterCache.objects.all().delete()
     folder = Path(default_storage.location) / "chapters"
@@ -614,7 +615,8 @@ def compile_phase(_round: int) -> dict:
 def change_one_review(cycle) -> dict:
     """Reopen one approved review, change its text, resubmit it and approve it again."""
     from countries.models import Country
-    from reviews import pdf, services
+    from reports import pdf
+    from reviews import services
     from reviews.models import Review
 
     admin, reviewer = secretariat()
@@ -629,7 +631,7 @@ def change_one_review(cycle) -> dict:
         f"\n\nRevision {before + 1}: the figures of the executive summary were updated after"
         " the secretariat's comments, and the latest survey results were added."
     )
-    review = services.save_draft(
+    review = editor.save_draft(
         review, by=focal, base_version=review.lock_version,
         sections={"executive_summary": summary},
     )  # fmt: skip
@@ -677,7 +679,7 @@ def struct_tree(path: Path) -> dict:
 def single_phase(_round: int) -> dict:
     """One country review PDF (the final one, as the worker draws it), and the tags."""
     from countries.models import Country
-    from reviews import pdf
+    from reports import pdf
     from reviews.models import Review
 
     migrate()
@@ -713,8 +715,8 @@ def single_phase(_round: int) -> dict:
 
 def job_phase(_round: int) -> dict:
     """The compile through the render-job path on the warm cache (stores a ReportFile)."""
-    from reviews import jobs
-    from reviews.models import RenderJob, ReportFile
+    from reports import jobs
+    from reports.models import RenderJob, ReportFile
 
     migrate()
     cycle = the_cycle()
@@ -891,7 +893,7 @@ def write_results() -> None:
         "Each phase runs in a fresh Python process. Peak memory is that process's peak resident "
         "set size (`ru_maxrss` from `wait4`, the kernel's VmHWM): Django, the database "
         "connection and everything the compile holds. Times are wall-clock around "
-        "`reviews.dossier.compile_report()`, called directly in the process (not through "
+        "`reports.dossier.compile_report()`, called directly in the process (not through "
         "Celery; the job path is measured separately below).",
         "",
         "## Data",
@@ -985,7 +987,7 @@ def write_results() -> None:
         "",
         "### For reference",
         "",
-        f"- One country review PDF ({single['country']}, `reviews.pdf.render_review`, final "
+        f"- One country review PDF ({single['country']}, `reports.pdf.render_review`, final "
         f"version, tagged PDF/UA-1): {single['review_pdf_seconds']} s, "
         f"{single['review_pdf_pages']} pages, {single['review_pdf_bytes'] / 1024:,.0f} KiB; the "
         f"same review drawn as a dossier chapter: {single['chapter_pdf_seconds']} s, "

@@ -55,6 +55,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from reviews import editor
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "load"
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
@@ -286,8 +288,10 @@ def prepare(copied: bool) -> dict:
     from indicators import matrix_io
     from indicators import services as cycle_services
     from indicators.models import CycleStatus, ReviewCycle
-    from reviews import evidence, jobs, services
-    from reviews.models import ChapterCache, RenderJob, ReportFile, ReportKind, Review
+    from reports import jobs
+    from reports.models import ChapterCache, RenderJob, ReportFile, ReportKind
+    from reviews import evidence, services
+    from reviews.models import Review
 
     cycle = cr.the_cycle()
     admin, _reviewer = cr.secretariat()
@@ -336,7 +340,7 @@ def prepare(copied: bool) -> dict:
             writer = cr.Writer(country)
             with transaction.atomic():
                 review = services.start_review(country, second, by=focal)
-                review = services.save_draft(
+                review = editor.save_draft(
                     review, by=focal, base_version=review.lock_version,
                     sections=writer.sections(), answer_forms=cr.answer_forms(review, writer),
                 )  # fmt: skip
@@ -986,13 +990,13 @@ What was found and changed, over the sessions of this issue:
   the 8 narrative sections included (≈7,000 words each), to show a status and a date: now
   `.only()` the four fields the rows show (SQL 98 → 20 ms in the first profile). Each row's
   labels, badge and link are worked out once per page instead of in the template.
-- **Dashboard** (`reviews.dashboard.dashboard`): `reviews.success.approved_contents` fetched
+- **Dashboard** (`dashboard.views.dashboard`): `reports.success.approved_contents` fetched
   and decoded the whole JSON content of the 193 latest snapshots to read a few indicator
   answers (SQL 242 → 65 ms once it selected `content -> 'answers'` only). PostgreSQL still
   decompressed every snapshot on every view, so the answers the figures read are now cached
   under the ids of the snapshots that count (one index-only query, ≈1 ms): snapshots never
   change, and an approval, a reopening or a new version changes the ids and so the key
-  (`tests/reports/test_dashboard.py` follows the figures through a reopening and a new
+  (`tests/dashboard/test_dashboard.py` follows the figures through a reopening and a new
   approval). The waiting countries are loaded only when the overdue list shows them.
 - **Review editor** (`reviews.views.review_edit`): its ~150 form fields went each through a
   crispy-forms template (2/3 of its CPU time); `reviews.forms.field_html` writes the same

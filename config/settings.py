@@ -60,10 +60,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "pgtrigger",
     "pghistory",
+    "core",
     "accounts",
     "countries",
     "indicators",
     "reviews",
+    "reports",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -309,7 +312,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Sending a task when the broker is down: two quick retries, then the request carries on and
-# the sweeper sends the work later (config/celery.py `publish`).
+# the sweeper sends the work later (core/tasks.py `publish`).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -331,17 +334,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,  # hourly; each reminder still goes out once only
     },
     "render-sweeper": {
-        "task": "reviews.tasks.sweep_render_jobs",
+        "task": "reports.tasks.sweep_render_jobs",
         "schedule": 60,  # what a broker outage left unsent goes out a minute after it returns
     },
     "missed-emails": {
         "task": "reviews.tasks.send_missed_notifications",
         "schedule": 60,
     },
+    "missed-report-emails": {
+        "task": "reports.tasks.send_missed_notifications",
+        "schedule": 60,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
-# --- PDF renders (reviews/jobs.py) ---------------------------------------------------------
+# --- PDF renders (reports/jobs.py) ---------------------------------------------------------
 # A compile waits this long after the last approval that asked for it (a burst makes one).
 DOSSIER_DEBOUNCE_SECONDS = int(os.environ.get("DOSSIER_DEBOUNCE_SECONDS", "60"))
 # A running job silent for this long is taken to be stuck and is sent again.

@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from config import views
-from reviews import report_urls
+from dashboard import views as dashboard_views
+from reports import urls as report_urls
 
 # The admin signs in through allauth too (two-factor, lock-out).
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
@@ -18,7 +19,8 @@ urlpatterns = [
     path("countries/", include("countries.urls")),
     path("cycles/", include("indicators.urls")),
     path("reviews/", include("reviews.urls")),
-    path("reports/", include("reviews.report_urls")),
+    path("reports/", include("reports.urls")),
+    path("reports/", include("dashboard.urls")),
     path("library/", include(report_urls.library_patterns)),
     path("admin/", admin.site.urls),
 ]

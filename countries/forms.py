@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import JPEG, PDF, PNG, validate_upload
+from core.uploads import JPEG, PDF, PNG, validate_upload
 from countries.models import (
     Country,
     FocalPoint,

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scoped
+
 NETWORK_TARGET = 10  # municipalities in a National Tool Network (concept note's target)
 
 
@@ -27,13 +29,7 @@ class Engagement(models.TextChoices):
 class CountryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every country for the secretariat and the Board; a focal point's own, else none."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("countries.view_all_countries"):
-            return self
-        if user.focal_point:
-            return self.filter(pk=user.focal_point.country_id)
-        return self.none()
+        return scoped(self, user, everything="countries.view_all_countries", country="pk")
 
     def network_editable_by(self, user):
         if not user.has_perm("countries.change_municipality"):

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,17 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services as account_services
+from accounts.access import Reach, permission_required
 from countries import services
 from countries.forms import CountryStatusForm, FocalPointForm, MunicipalityForm, ObserverStateForm
 from countries.models import NETWORK_TARGET, Country, FocalPoint, Municipality, Region
 
 
-def _country(request: HttpRequest, iso3: str, perm: str | None = None) -> Country:
-    """The country if the user may see it (else 404), and may act on it with `perm` (else 403)."""
-    country = get_object_or_404(Country.objects.visible_to(request.user), iso3=iso3.upper())
-    if perm and not request.user.has_perm(perm):
-        raise PermissionDenied
-    return country
+def _country(request: HttpRequest, iso3: str) -> Country:
+    """The country if the user may see it, else 404."""
+    return get_object_or_404(Country.objects.visible_to(request.user), iso3=iso3.upper())
+
+
+COUNTRY = Reach("iso3", _country)
 
 
 def country_list(request: HttpRequest) -> HttpResponse:
@@ -48,8 +49,8 @@ def country_list(request: HttpRequest) -> HttpResponse:
     return render(request, "countries/country_list.html", context)
 
 
-def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    country = _country(request, iso3)
+@permission_required(reach=COUNTRY)
+def country_detail(request: HttpRequest, country: Country) -> HttpResponse:
     focal_points = country.focal_points.select_related("user").order_by("-is_active", "kind")
     municipalities = list(country.municipalities.all())
     context = {
@@ -65,8 +66,8 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(request, "countries/country_detail.html", context)
 
 
-def country_status(request: HttpRequest, iso3: str) -> HttpResponse:
-    country = _country(request, iso3, "countries.change_country_status")
+@permission_required("countries.change_country_status", reach=COUNTRY)
+def country_status(request: HttpRequest, country: Country) -> HttpResponse:
     form = CountryStatusForm(request.POST or None, instance=country)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -75,9 +76,8 @@ def country_status(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(request, "countries/country_status_form.html", {"country": country, "form": form})
 
 
+@permission_required("countries.add_country")
 def observer_state_add(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("countries.add_country"):
-        raise PermissionDenied
     form = ObserverStateForm(request.POST or None, instance=Country(is_member_state=False))
     if request.method == "POST" and form.is_valid():
         country = form.save()
@@ -86,8 +86,8 @@ def observer_state_add(request: HttpRequest) -> HttpResponse:
     return render(request, "countries/country_form.html", {"form": form})
 
 
-def municipality_add(request: HttpRequest, iso3: str) -> HttpResponse:
-    country = _country(request, iso3, "countries.add_municipality")
+@permission_required("countries.add_municipality", reach=COUNTRY)
+def municipality_add(request: HttpRequest, country: Country) -> HttpResponse:
     form = MunicipalityForm(request.POST or None, instance=Municipality(country=country))
     if request.method == "POST" and form.is_valid():
         municipality = form.save()
@@ -97,8 +97,8 @@ def municipality_add(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(request, "countries/municipality_form.html", context)
 
 
-def municipality_edit(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
-    country = _country(request, iso3, "countries.change_municipality")
+@permission_required("countries.change_municipality", reach=COUNTRY)
+def municipality_edit(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
     municipality = get_object_or_404(country.municipalities, pk=pk)
     form = MunicipalityForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
@@ -109,8 +109,8 @@ def municipality_edit(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
     return render(request, "countries/municipality_form.html", context)
 
 
-def municipality_delete(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
-    country = _country(request, iso3, "countries.delete_municipality")
+@permission_required("countries.delete_municipality", reach=COUNTRY)
+def municipality_delete(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
     municipality = get_object_or_404(country.municipalities, pk=pk)
     if request.method == "POST":
         municipality.delete()
@@ -122,8 +122,8 @@ def municipality_delete(request: HttpRequest, iso3: str, pk: int) -> HttpRespons
     return render(request, "countries/municipality_confirm_delete.html", context)
 
 
-def focal_point_add(request: HttpRequest, iso3: str) -> HttpResponse:
-    country = _country(request, iso3, "countries.add_focalpoint")
+@permission_required("countries.add_focalpoint", reach=COUNTRY)
+def focal_point_add(request: HttpRequest, country: Country) -> HttpResponse:
     form = FocalPointForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
@@ -141,8 +141,8 @@ def focal_point_add(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(request, "countries/focal_point_form.html", {"country": country, "form": form})
 
 
-def focal_point_edit(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
-    country = _country(request, iso3, "countries.change_focalpoint")
+@permission_required("countries.change_focalpoint", reach=COUNTRY)
+def focal_point_edit(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
     focal_point = get_object_or_404(country.focal_points.select_related("user"), pk=pk)
     form = FocalPointForm(request.POST or None, request.FILES or None, instance=focal_point)
     if request.method == "POST" and form.is_valid():
@@ -159,8 +159,8 @@ def focal_point_edit(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def focal_point_deactivate(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
-    country = _country(request, iso3, "countries.change_focalpoint")
+@permission_required("countries.change_focalpoint", reach=COUNTRY)
+def focal_point_deactivate(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
     focal_point = get_object_or_404(country.focal_points, pk=pk)
     try:
         services.deactivate_focal_point(focal_point, by=request.user)
@@ -174,8 +174,8 @@ def focal_point_deactivate(request: HttpRequest, iso3: str, pk: int) -> HttpResp
 
 
 @require_POST
-def focal_point_reinvite(request: HttpRequest, iso3: str, pk: int) -> HttpResponse:
-    country = _country(request, iso3, "countries.change_focalpoint")
+@permission_required("countries.change_focalpoint", reach=COUNTRY)
+def focal_point_reinvite(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
     focal_point = get_object_or_404(country.focal_points.active().select_related("user"), pk=pk)
     account_services.invite_user(focal_point.user, by=request.user)
     messages.success(
@@ -186,8 +186,8 @@ def focal_point_reinvite(request: HttpRequest, iso3: str, pk: int) -> HttpRespon
 
 
 @require_safe
-def focal_point_letter(request: HttpRequest, iso3: str, pk: int) -> FileResponse:
-    country = _country(request, iso3, "countries.view_focalpoint")
+@permission_required("countries.view_focalpoint", reach=COUNTRY)
+def focal_point_letter(request: HttpRequest, country: Country, pk: int) -> FileResponse:
     focal_point: FocalPoint = get_object_or_404(country.focal_points, pk=pk)
     if not focal_point.letter:
         raise Http404

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scoped
+
 
 class CycleStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
@@ -15,13 +17,8 @@ class CycleStatus(models.TextChoices):
 class ReviewCycleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every cycle for the secretariat and the Board; focal points see none in planning."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("indicators.view_all_cycles"):
-            return self
-        if user.has_perm("indicators.view_reviewcycle"):
-            return self.exclude(status=CycleStatus.PLANNING)
-        return self.none()
+        return scoped(self, user, everything="indicators.view_all_cycles",
+                      focal_point=~Q(status=CycleStatus.PLANNING))  # fmt: skip
 
 
 class ReviewCycle(models.Model):

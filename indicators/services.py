@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.spreadsheets import read_table
-from indicators import matrix_io
+from core.spreadsheets import read_table
+from indicators import matrix_io, signals
 from indicators.models import (
     Area,
     ChoiceOption,
@@ -76,11 +76,10 @@ def close_cycle(cycle: ReviewCycle, *, by: User) -> ReviewCycle:
 
 @transaction.atomic
 def publish_cycle(cycle: ReviewCycle, *, by: User) -> ReviewCycle:
-    """Publish the cycle; its approved reviews become published with it."""
-    from reviews import services as review_services  # reviews builds on indicators
-
+    """Publish the cycle; its approved reviews become published with it (reviews receives
+    the hook, in this transaction)."""
     cycle = _advance(cycle, CycleStatus.PUBLISHED, by=by)
-    review_services.publish_reviews(cycle, by=by)
+    signals.cycle_published.send(sender=ReviewCycle, cycle=cycle, by=by)
     return cycle
 
 

@@ -1,12 +1,13 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from config import spreadsheets
+from accounts.access import Reach, permission_required
+from core import spreadsheets
 from indicators import matrix_io, services
 from indicators.forms import (
     AreaForm,
@@ -40,11 +41,12 @@ TRANSITIONS = {
 }
 
 
-def _cycle(request: HttpRequest, pk: int, perm: str | None = None) -> ReviewCycle:
-    cycle = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=pk)
-    if perm and not request.user.has_perm(perm):
-        raise PermissionDenied
-    return cycle
+def _cycle(request: HttpRequest, pk: int) -> ReviewCycle:
+    """The cycle if the user may see it, else 404."""
+    return get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=pk)
+
+
+CYCLE = Reach("pk", _cycle)
 
 
 def _draft(cycle: ReviewCycle) -> Matrix:
@@ -60,8 +62,8 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/cycle_list.html", {"cycles": cycles})
 
 
-def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk)
+@permission_required(reach=CYCLE)
+def cycle_detail(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
     matrix = cycle.matrix
     draft = cycle.matrices.filter(frozen_at__isnull=True).order_by("-version").first()
     can_edit = request.user.has_perm("indicators.change_matrix")
@@ -80,9 +82,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/cycle_detail.html", context)
 
 
+@permission_required("indicators.add_reviewcycle")
 def cycle_add(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("indicators.add_reviewcycle"):
-        raise PermissionDenied
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cycle = services.create_cycle(by=request.user, **form.cleaned_data)
@@ -91,8 +92,8 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/cycle_form.html", {"form": form})
 
 
-def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, "indicators.change_reviewcycle")
+@permission_required("indicators.change_reviewcycle", reach=CYCLE)
+def cycle_edit(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
     form = CycleForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -101,10 +102,10 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/cycle_form.html", {"form": form, "cycle": cycle})
 
 
-def cycle_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+@permission_required("indicators.change_reviewcycle", reach=CYCLE)
+def cycle_transition(request: HttpRequest, cycle: ReviewCycle, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404
-    cycle = _cycle(request, pk, "indicators.change_reviewcycle")
     transition, _from_status = TRANSITIONS[action]
     if request.method == "POST":
         try:
@@ -114,7 +115,7 @@ def cycle_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 messages.error(request, message)
         else:
             messages.success(request, _("The cycle is now %(status)s.") % {
-                "status": ReviewCycle.objects.get(pk=pk).get_status_display().lower()
+                "status": ReviewCycle.objects.get(pk=cycle.pk).get_status_display().lower()
             })  # fmt: skip
         return redirect("indicators:detail", cycle.pk)
     context = {"cycle": cycle, "action": action, "problems": services.matrix_problems(cycle.matrix)}
@@ -122,10 +123,10 @@ def cycle_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @require_safe
-def matrix_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+@permission_required(reach=CYCLE)
+def matrix_export(request: HttpRequest, cycle: ReviewCycle, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    cycle = _cycle(request, pk)
     matrix = cycle.matrix
     if request.GET.get("version") == "draft" and request.user.has_perm("indicators.change_matrix"):
         matrix = _draft(cycle)
@@ -142,8 +143,8 @@ def matrix_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def matrix_import(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, "indicators.change_matrix")
+@permission_required("indicators.change_matrix", reach=CYCLE)
+def matrix_import(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
     draft = _draft(cycle)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -161,11 +162,13 @@ def matrix_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/matrix_import.html", context)
 
 
-def node_form(request: HttpRequest, pk: int, kind: str, node: int | None = None) -> HttpResponse:
+@permission_required("indicators.change_matrix", reach=CYCLE)
+def node_form(
+    request: HttpRequest, cycle: ReviewCycle, kind: str, node: int | None = None
+) -> HttpResponse:
     """Add (no `node`) or edit one outcome, area, indicator or choice option of the draft."""
     if kind not in NODE_KINDS:
         raise Http404
-    cycle = _cycle(request, pk, "indicators.change_matrix")
     draft = _draft(cycle)
     model, form_class, parent = NODE_KINDS[kind]
     if node is not None:
@@ -191,10 +194,10 @@ def node_form(request: HttpRequest, pk: int, kind: str, node: int | None = None)
     return render(request, "indicators/node_form.html", context)
 
 
-def node_delete(request: HttpRequest, pk: int, kind: str, node: int) -> HttpResponse:
+@permission_required("indicators.change_matrix", reach=CYCLE)
+def node_delete(request: HttpRequest, cycle: ReviewCycle, kind: str, node: int) -> HttpResponse:
     if kind not in NODE_KINDS:
         raise Http404
-    cycle = _cycle(request, pk, "indicators.change_matrix")
     instance = get_object_or_404(NODE_KINDS[kind][0], matrix=_draft(cycle), pk=node)
     if request.method == "POST":
         try:
@@ -209,10 +212,10 @@ def node_delete(request: HttpRequest, pk: int, kind: str, node: int) -> HttpResp
 
 
 @require_POST
-def node_move(request: HttpRequest, pk: int, kind: str, node: int) -> HttpResponse:
+@permission_required("indicators.change_matrix", reach=CYCLE)
+def node_move(request: HttpRequest, cycle: ReviewCycle, kind: str, node: int) -> HttpResponse:
     if kind not in NODE_KINDS:
         raise Http404
-    cycle = _cycle(request, pk, "indicators.change_matrix")
     instance = get_object_or_404(NODE_KINDS[kind][0], matrix=_draft(cycle), pk=node)
     try:
         services.move_node(instance, up=request.POST.get("direction") == "up")
@@ -222,9 +225,9 @@ def node_move(request: HttpRequest, pk: int, kind: str, node: int) -> HttpRespon
 
 
 @require_POST
-def matrix_version(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+@permission_required("indicators.change_matrix", reach=CYCLE)
+def matrix_version(request: HttpRequest, cycle: ReviewCycle, action: str) -> HttpResponse:
     """Start a new draft version of an open cycle's matrix, or adopt the draft."""
-    cycle = _cycle(request, pk, "indicators.change_matrix")
     try:
         if action == "new":
             services.new_matrix_version(cycle, by=request.user)

@@ -1,9 +1,6 @@
-"""A review's evidence: its good practices (section 5) and attachments (section 10).
-
-Focal points of the review's country add, change and remove evidence while the review is
-editable; everyone who can see the review reads it and downloads the files, which are served
-only by `attachment_download`, never from a public URL. Other people get 404; people who see
-the review but may not change it get 403.
+"""A review's evidence, its good practices (section 5) and attachments (section 10): the
+services that change it while the review is editable, and their forms (the pages are in
+reviews/views/evidence.py). Files are checked by their content and stored under random names.
 """
 
 import hashlib
@@ -13,22 +10,16 @@ from pathlib import PurePosixPath
 import pghistory
 from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from config import uploads
+from core import uploads
 from reviews.models import Attachment, GoodPractice, Review
 
 ALLOWED_KINDS = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.PNG, uploads.JPEG)
@@ -200,144 +191,3 @@ def evidence_context(review: Review, user) -> dict:
         "can_edit_evidence": review.is_editable and may_edit_evidence(user, review),
         "attachment_form": AttachmentForm(),
     }
-
-
-def _visible_review(request: HttpRequest, pk: int) -> Review:
-    queryset = Review.objects.visible_to(request.user).select_related("country", "cycle")
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _evidence_review(request: HttpRequest, pk: int) -> Review:
-    """The review if the user sees it (else 404) and may change its evidence (else 403)."""
-    review = _visible_review(request, pk)
-    if not may_edit_evidence(request.user, review):
-        raise PermissionDenied
-    return review
-
-
-def _back(review: Review) -> HttpResponse:
-    if review.is_editable:
-        return redirect(reverse("reviews:edit", args=[review.pk]) + "#evidence")
-    return redirect("reviews:detail", review.pk)
-
-
-def _read_only(request: HttpRequest, review: Review) -> HttpResponse:
-    messages.info(
-        request,
-        _("This review is %(status)s: it is read-only.")
-        % {"status": review.get_status_display().lower()},
-    )
-    return redirect("reviews:detail", review.pk)
-
-
-@require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a file; a refused one comes back on its own page, the reason beside the field and
-    the description kept."""
-    review = _evidence_review(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment = add_attachment(
-                review,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            if error.code == "not_editable":
-                messages.error(request, _("The file was not added. %(reasons)s")
-                               % {"reasons": " ".join(error.messages)})  # fmt: skip
-                return _back(review)
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
-            return _back(review)
-    context = {"review": review, "form": form}
-    return render(request, "reviews/attachment_form.html", context)
-
-
-@cache_control(private=True)
-@require_safe
-def attachment_download(request: HttpRequest, pk: int, att: int) -> FileResponse:
-    review = _visible_review(request, pk)
-    attachment = get_object_or_404(review.attachments, pk=att)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=uploads.CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
-    )
-
-
-@require_POST
-def attachment_delete(request: HttpRequest, pk: int, att: int) -> HttpResponse:
-    review = _evidence_review(request, pk)
-    attachment = get_object_or_404(review.attachments, pk=att)
-    try:
-        remove_attachment(attachment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
-    return _back(review)
-
-
-@require_http_methods(["GET", "POST"])
-def practice_add(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _evidence_review(request, pk)
-    return _practice_form(request, review, GoodPractice(review=review))
-
-
-@require_http_methods(["GET", "POST"])
-def practice_edit(request: HttpRequest, pk: int, practice: int) -> HttpResponse:
-    review = _evidence_review(request, pk)
-    return _practice_form(request, review, get_object_or_404(review.practices, pk=practice))
-
-
-def _practice_form(request: HttpRequest, review: Review, practice: GoodPractice) -> HttpResponse:
-    if not review.is_editable:
-        return _read_only(request, review)
-    is_new = practice.pk is None
-    form = PracticeForm(request.POST if request.method == "POST" else None, instance=practice)
-    if form.is_bound and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in PRACTICE_FIELDS}
-        try:
-            if is_new:
-                practice = add_practice(review, fields=fields, by=request.user)
-            else:
-                practice = change_practice(practice, fields=fields, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("reviews:detail", review.pk)
-        messages.success(request, _("The good practice “%(title)s” was saved.") % fields)
-        return _back(review)
-    context = {"review": review, "form": form, "is_new": is_new}
-    return render(request, "reviews/practice_form.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def practice_delete(request: HttpRequest, pk: int, practice: int) -> HttpResponse:
-    review = _evidence_review(request, pk)
-    practice_obj = get_object_or_404(review.practices, pk=practice)
-    if not review.is_editable:
-        return _read_only(request, review)
-    if request.method == "POST":
-        try:
-            remove_practice(practice_obj, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("reviews:detail", review.pk)
-        messages.success(
-            request, _("The good practice “%(title)s” was removed.") % {"title": practice_obj.title}
-        )
-        return _back(review)
-    return render(
-        request,
-        "reviews/practice_confirm_delete.html",
-        {"review": review, "practice": practice_obj},
-    )

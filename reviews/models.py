@@ -8,21 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scoped
 from countries.models import Country
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reviews.sections import SECTION_KEYS
-
-
-class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned for revision")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+from reviews.workflow import EDITABLE, ReviewStatus, is_editable
 
 # Bootstrap's badge for each status ("not_started": a country of the queue without a review).
 STATUS_BADGES = {
@@ -43,25 +33,16 @@ class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The secretariat sees every review; a focal point their country's; the Board the
         approved reviews of published cycles."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("reviews.view_all_reviews"):
-            return self
-        if user.has_perm("accounts.read_board_documents"):
-            return self.filter(
-                status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED],
-                cycle__status=CycleStatus.PUBLISHED,
-            )
-        if user.focal_point:
-            return self.filter(country_id=user.focal_point.country_id)
-        return self.none()
+        return scoped(
+            self, user, everything="reviews.view_all_reviews", country="country_id",
+            board=Q(status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED],
+                    cycle__status=CycleStatus.PUBLISHED),
+        )  # fmt: skip
 
     def editable_by(self, user):
         if not user.has_perm("reviews.change_review"):
             return self.none()
-        return self.visible_to(user).filter(
-            status__in=EDITABLE_STATUSES, cycle__status=CycleStatus.OPEN
-        )
+        return self.visible_to(user).filter(status__in=EDITABLE, cycle__status=CycleStatus.OPEN)
 
     def submitted(self):
         return self.filter(status=ReviewStatus.SUBMITTED)
@@ -121,7 +102,7 @@ class Review(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES and self.cycle.status == CycleStatus.OPEN
+        return is_editable(self.status, self.cycle.status)
 
     def section_text(self, key: str) -> str:
         assert key in SECTION_KEYS
@@ -341,219 +322,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-# --- Reports: render jobs, the PDFs they produce, the chapter cache and the download log ----
-
-
-class ReportKind(models.TextChoices):
-    REVIEW = "review", _("Country review")
-    DOSSIER = "dossier", _("Compiled Assembly report")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class RenderJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The secretariat sees every job; a focal point the final renders of their country."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("reviews.compile_reports"):
-            return self
-        if user.focal_point:
-            return self.filter(
-                kind=ReportKind.REVIEW, draft=False, review__country_id=user.focal_point.country_id
-            )
-        return self.none()
-
-
-class RenderJob(models.Model):
-    """One PDF to render, kept in PostgreSQL so that no render is lost with a broker or worker."""
-
-    kind = models.CharField(max_length=10, choices=ReportKind.choices)
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="render_jobs")
-    review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="render_jobs"
-    )
-    snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    draft = models.BooleanField(default=False)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    # True while its task could not be handed to the broker (down when the job was asked for);
-    # the sweeper sends it once the broker answers again.
-    unsent = models.BooleanField(default=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    # Debounce: the job does not start before this (compiles after a burst of approvals).
-    not_before = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # host:pid of the process running it, so a redelivered task can tell a dead claim.
-    worker = models.CharField(max_length=200, blank=True)
-    stats = models.JSONField(default=dict, blank=True)
-
-    objects = RenderJobQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
-        permissions = [
-            ("compile_reports", _("Compile Assembly reports and follow renders")),
-            ("view_download_log", _("Read the download log")),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="dossier", review__isnull=True)
-                | Q(kind="review", review__isnull=False, snapshot__isnull=False),
-                name="render_job_target",
-            ),
-            # Approvals in a burst share one queued compile of the cycle.
-            models.UniqueConstraint(
-                fields=["cycle", "language"],
-                condition=Q(kind="dossier", status="queued"),
-                name="one_queued_compile_per_cycle",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        target = self.review or self.cycle
-        return f"{self.get_kind_display()} · {target} · {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
-
-
-class ReportFileQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Who may download which PDF (SPEC §2, §6, §8).
-
-        Secretariat: all. Focal point: their country's final review PDFs. Board: compiled
-        reports and final review PDFs of published cycles. Nobody else (the public library
-        has its own queryset, `published`).
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("reviews.compile_reports"):
-            return self
-        if user.has_perm("accounts.read_board_documents"):
-            return self.filter(cycle__status=CycleStatus.PUBLISHED, draft=False)
-        if user.focal_point:
-            return self.filter(
-                kind=ReportKind.REVIEW, draft=False, review__country_id=user.focal_point.country_id
-            )
-        return self.none()
-
-    def published(self):
-        """The final PDFs of published reviews: the public library."""
-        return self.filter(
-            kind=ReportKind.REVIEW,
-            draft=False,
-            cycle__status=CycleStatus.PUBLISHED,
-            review__status=ReviewStatus.PUBLISHED,
-        )
-
-    def latest_per_review(self):
-        return self.order_by("review_id", "-built_at").distinct("review_id")
-
-
-def report_upload_to(instance: "ReportFile", filename: str) -> str:
-    return f"reports/{instance.kind}/{filename}"
-
-
-class ReportFile(models.Model):
-    """A rendered PDF: a country review (draft or final) or a version of the compiled report."""
-
-    job = models.OneToOneField(RenderJob, on_delete=models.PROTECT, related_name="report")
-    kind = models.CharField(max_length=10, choices=ReportKind.choices)
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="reports")
-    review = models.ForeignKey(
-        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
-    )
-    snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    draft = models.BooleanField(default=False)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    # Compiled reports are numbered 1, 2, … per cycle.
-    number = models.PositiveIntegerField(null=True, blank=True)
-    file = models.FileField(upload_to=report_upload_to, max_length=200)
-    pages = models.PositiveIntegerField()
-    bytes = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    built_at = models.DateTimeField(auto_now_add=True)
-    built_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-
-    objects = ReportFileQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-built_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cycle", "number"],
-                condition=Q(kind="dossier"),
-                name="one_number_per_compiled_report",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @property
-    def filename(self) -> str:
-        """The name the download is saved under."""
-        slug = self.cycle.name.replace("–", "-").replace(" ", "-")
-        if self.kind == ReportKind.DOSSIER:
-            language = "" if self.language == "en" else f"-{self.language}"
-            return f"{slug}-compiled-report-v{self.number}{language}.pdf"
-        suffix = "-DRAFT" if self.draft else ""
-        version = self.snapshot.version if self.snapshot_id else 1
-        return f"{self.review.country.iso3}-{slug}-review-v{version}{suffix}.pdf"
-
-
-class ChapterCache(models.Model):
-    """A rendered part of the compiled report, stored under the hash of what it was made from."""
-
-    key = models.CharField(max_length=64, unique=True)
-    file = models.FileField(max_length=200)
-    pages = models.PositiveIntegerField()
-    outline = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return self.key
-
-
-class Download(models.Model):
-    """Who downloaded which PDF, and when (anonymous readers of the public library too)."""
-
-    report = models.ForeignKey(ReportFile, on_delete=models.PROTECT, related_name="downloads")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    public = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        triggers = [
-            pgtrigger.Protect(
-                name="download_log_immutable", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user or 'public'} · {self.report} · {self.at}"

@@ -14,6 +14,7 @@ from accounts.roles import Role
 from countries.models import FocalPoint
 from indicators.models import CycleStatus, ReviewCycle
 from reviews.models import Notification, Review, ReviewStatus, ThreadStatus, Transition
+from reviews.workflow import EMAILED, SECRETARIAT
 
 REMINDER_DAYS = (30, 7, 1)
 NOT_SUBMITTED = (ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.WITHDRAWN)
@@ -31,8 +32,9 @@ def secretariat() -> list[User]:
     )
 
 
-def _send_once(key: str, recipients: list[User], template: str, context: dict) -> bool:
-    """Send `template` to each recipient in their language, unless `key` was sent before."""
+def send_once(key: str, recipients: list[User], template: str, context: dict) -> bool:
+    """Send `template` (<app>/email/<name>, with _subject.txt and _body.txt) to each recipient
+    in their language, unless `key` was sent before."""
     with transaction.atomic():
         notification, created = Notification.objects.select_for_update().get_or_create(key=key)
         if not created or not recipients:
@@ -40,8 +42,8 @@ def _send_once(key: str, recipients: list[User], template: str, context: dict) -
         for user in recipients:
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 ctx = context | {"user": user, "site_url": settings.SITE_URL}
-                subject = render_to_string(f"reviews/email/{template}_subject.txt", ctx).strip()
-                body = render_to_string(f"reviews/email/{template}_body.txt", ctx)
+                subject = render_to_string(f"{template}_subject.txt", ctx).strip()
+                body = render_to_string(f"{template}_body.txt", ctx)
             send_mail(subject, body, None, [user.email])
         notification.recipients = [u.email for u in recipients]
         notification.save(update_fields=["recipients"])
@@ -58,19 +60,22 @@ def notify_transition(transition_id: int) -> int:
         "step": step,
         "link": settings.SITE_URL + reverse("reviews:detail", args=[review.pk]),
     }
-    if step.to_status == ReviewStatus.SUBMITTED:
-        recipients, template = secretariat(), "submitted"
-    elif step.to_status == ReviewStatus.RETURNED:
-        recipients, template = focal_points_of(review.country), "returned"
+    emailed = EMAILED.get(step.to_status)
+    if not emailed:
+        return 0  # internal steps nobody needs to act on
+    if emailed == SECRETARIAT:
+        recipients = secretariat()
+    else:
+        recipients = focal_points_of(review.country)
+    if step.to_status == ReviewStatus.RETURNED:
         context["open_threads"] = review.threads.filter(status=ThreadStatus.OPEN).prefetch_related(
             "comments"
         )
-    elif step.to_status == ReviewStatus.APPROVED:
-        recipients, template = focal_points_of(review.country), "approved"
-    else:
-        return 0  # internal steps nobody needs to act on
+    template = step.to_status
     return (
-        len(recipients) if _send_once(f"transition:{step.pk}", recipients, template, context) else 0
+        len(recipients)
+        if send_once(f"transition:{step.pk}", recipients, f"reviews/email/{template}", context)
+        else 0
     )
 
 
@@ -96,45 +101,25 @@ def send_deadline_reminders(today: datetime.date | None = None) -> int:
             context = {"cycle": cycle, "country": country, "days_left": days_left,
                        "link": settings.SITE_URL + reverse("reviews:list")}  # fmt: skip
             key = f"reminder:{cycle.pk}:{country.pk}:{threshold}"
-            sent += _send_once(key, focal_points_of(country), "reminder", context)
+            sent += send_once(key, focal_points_of(country), "reviews/email/reminder", context)
     return sent
 
 
-def notify_report_ready(report_id: int) -> bool:
-    """A new version of a cycle's compiled report is ready: tell the secretariat."""
-    from reviews.models import ReportFile
-
-    report = ReportFile.objects.select_related("cycle", "job").get(pk=report_id)
-    context = {
-        "report": report,
-        "problems": report.job.stats.get("problems", []),
-        "link": settings.SITE_URL + reverse("reports:cycle", args=[report.cycle_id]),
-    }
-    return _send_once(f"report-ready:{report.pk}", secretariat(), "report_ready", context)
-
-
-# The steps whose e-mail notify_transition sends; each leaves a Notification row once handled.
-NOTIFIED_STEPS = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.APPROVED)
 MISSED_WINDOW = datetime.timedelta(days=2)
 
 
 def send_missed() -> int:
-    """Send the e-mails of the last two days whose task never reached a worker (the broker
-    was down when the step committed). Sending twice is harmless: each key goes out once."""
-    from reviews.models import ReportFile, ReportKind
-
+    """Send the e-mails of workflow steps of the last two days whose task never reached a
+    worker (the broker was down when the step committed)."""
     since = timezone.now() - MISSED_WINDOW
-    due = {
-        f"transition:{pk}": (notify_transition, pk)
-        for pk in Transition.objects.filter(
-            at__gte=since, to_status__in=NOTIFIED_STEPS
-        ).values_list("pk", flat=True)
-    } | {
-        f"report-ready:{pk}": (notify_report_ready, pk)
-        for pk in ReportFile.objects.filter(
-            built_at__gte=since, kind=ReportKind.DOSSIER
-        ).values_list("pk", flat=True)
-    }
+    steps = Transition.objects.filter(at__gte=since, to_status__in=EMAILED)
+    return send_missing({f"transition:{pk}": (notify_transition, pk)
+                         for pk in steps.values_list("pk", flat=True)})  # fmt: skip
+
+
+def send_missing(due: dict) -> int:
+    """Call the notifier of each {key: (notify, pk)} whose key has not gone out yet. Sending
+    twice is harmless: each key goes out once."""
     done = set(Notification.objects.filter(key__in=due).values_list("key", flat=True))
     missed = [due[key] for key in due.keys() - done]
     for notify, pk in missed:

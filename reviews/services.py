@@ -1,56 +1,30 @@
-"""The review workflow (SPEC §5.1): every state change is one function here.
+"""The reviews' services: starting a review, taking a workflow step, and comment threads.
 
-    draft ──submit──▶ submitted ──approve──▶ approved ──publish (cycle)──▶ published
-      ▲                  │
-      │            return (reason)
-      └──── resubmit ◀── returned
-    withdraw: draft / returned / submitted → withdrawn (reason)
-    reinstate: withdrawn → draft (secretariat)
-    reopen: approved → returned (secretariat admin, reason, before the cycle is published)
-
-Each transition locks the review row, checks the state it starts from, records a Transition
-(who, when, from, to, why) and queues its e-mail for the worker after the commit.
+Every state change goes through `_take`, which reads the step from the table of
+reviews/workflow.py: it locks the review row, checks the state it starts from and the cycle's,
+records a Transition (who, when, from, to, why), queues its e-mail for the worker after the
+commit and sends the step's hook (in the transaction). Views never assign `.status`.
 """
 
-from dataclasses import dataclass
-
 import pghistory
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from countries.models import Country
-from indicators.answers import AnswerForm
 from indicators.models import CycleStatus, Indicator, ReviewCycle
-from reviews import jobs, snapshots, tasks
+from reviews import editor, signals, snapshots, tasks
 from reviews.models import (
-    Answer,
+    Comment,
+    CommentThread,
     Review,
-    ReviewStatus,
     Snapshot,
+    ThreadStatus,
     Transition,
 )
-from reviews.sections import SECTIONS, word_count
-
-
-class StaleEdit(Exception):
-    """Someone else saved the review after the version this edit started from."""
-
-    def __init__(self, review: Review):
-        super().__init__("stale edit")
-        self.review = review
-
-
-@dataclass
-class Missing:
-    """One thing that keeps a review from being submitted, with where to fix it."""
-
-    anchor: str
-    message: str
+from reviews.workflow import STEPS, ReviewStatus, Step
 
 
 @transaction.atomic
@@ -64,251 +38,83 @@ def start_review(country: Country, cycle: ReviewCycle, *, by: User) -> Review:
     return review
 
 
-def answer_values(form: AnswerForm) -> dict:
-    """The cleaned values of an answer form as JSON (numbers as exact text)."""
-    data = form.cleaned_data
-    names = [name for name, _label in form.value_field_names()]
-
-    def as_json(value):
-        return (
-            str(value) if value is not None and not isinstance(value, (bool, int, str)) else value
-        )
-
-    return {name.removeprefix("value_"): as_json(data.get(name)) for name in names}
+# --- Workflow steps ---------------------------------------------------------------------------
 
 
-def save_draft(
-    review: Review,
-    *,
-    by: User,
-    base_version: int,
-    sections: dict[str, str],
-    language: str | None = None,
-    answer_forms: list[AnswerForm] = (),
-) -> Review:
-    """Save the editor's content if nobody saved since `base_version`; else raise StaleEdit.
-
-    Valid answers are stored with their values; invalid ones keep what was typed (`raw`).
-    """
-    with transaction.atomic(), pghistory.context(user=by.pk):
-        # Lock the row, then compare versions: the second of two saves waits, then loses.
-        current = (
-            Review.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=review.pk)
-        )
-        if not current.is_editable:
-            raise ValidationError(_("This review can no longer be edited."))
-        if current.lock_version != base_version:
-            raise StaleEdit(current)
-        changes = {key: text for key, text in sections.items() if key in {s.key for s in SECTIONS}}
-        if language:
-            changes["language"] = language
-        Review.objects.filter(pk=review.pk).update(
-            **changes, lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now()
-        )
-        for form in answer_forms:
-            _store_answer(review, form)
-        return Review.objects.get(pk=review.pk)
-
-
-def answer_forms_for(review: Review, answers: dict[str, dict]) -> list[AnswerForm]:
-    """Bound answer forms from {indicator code: {field: value}}, as the editor posts them, to
-    fill a review from data (the demo, tests) through the same validation as the editor."""
-    forms = []
-    for indicator in matrix_indicators(review):
-        if indicator.code in answers:
-            prefix = f"ind-{indicator.pk}"
-            data = {f"{prefix}-{k}": v for k, v in answers[indicator.code].items()}
-            options = [(o.value, o.label) for o in indicator.options.all()]
-            forms.append(AnswerForm(indicator, data, prefix=prefix, options=options, require=False))
-    return forms
-
-
-def _store_answer(review: Review, form: AnswerForm) -> None:
-    # PostgreSQL's JSON cannot hold NUL; the form already refuses it, so show a stand-in.
-    raw = {
-        name: str(form.data.get(form.add_prefix(name), "")).replace("\x00", "\ufffd")
-        for name in form.fields
-    }
-    defaults = {"raw": raw, "is_valid": form.is_valid()}
-    if form.is_valid():
-        data = form.cleaned_data
-        defaults |= {
-            "values": answer_values(form),
-            "currency": data.get("currency") or "",
-            "reference_year": data.get("reference_year"),
-            "source": data.get("source", ""),
-            "note": data.get("note", ""),
-            "not_available": bool(data.get("not_available")),
-            "reason": (data.get("reason") or "").strip() if data.get("not_available") else "",
-        }
-    Answer.objects.update_or_create(review=review, indicator=form.indicator, defaults=defaults)
-
-
-def missing_for_submission(review: Review, indicators=None) -> list[Missing]:
-    """Exactly what is missing or wrong, in report order; empty when the review can go.
-    `indicators`: the review's `matrix_indicators`, when the caller has them already."""
-    missing = []
-    for section in SECTIONS:
-        text = review.section_text(section.key).strip()
-        if section.required and not text:
-            missing.append(
-                Missing(
-                    f"section-{section.key}",
-                    _("Section %(n)d, “%(title)s”, is empty.")
-                    % {"n": section.number, "title": section.title},
-                )
-            )
-        elif word_count(text) > section.word_limit:
-            missing.append(
-                Missing(
-                    f"section-{section.key}",
-                    _("Section %(n)d is over its limit of %(limit)d words.")
-                    % {"n": section.number, "limit": section.word_limit},
-                )
-            )
-    answers = {a.indicator_id: a for a in review.answers.all()}
-    for indicator in matrix_indicators(review) if indicators is None else indicators:
-        answer = answers.get(indicator.pk)
-        if answer and not answer.is_valid:
-            missing.append(
-                Missing(
-                    f"indicator-{indicator.code}",
-                    _("Indicator %(code)s has a value that is not valid.")
-                    % {"code": indicator.code},
-                )
-            )
-        elif indicator.required and not (answer and answer.is_answered):
-            missing.append(
-                Missing(
-                    f"indicator-{indicator.code}",
-                    _(
-                        "Indicator %(code)s is required: answer it, or mark the data as not available and say why."
-                    )
-                    % {"code": indicator.code},
-                )
-            )
-    return missing  # fmt: skip
-
-
-def progress_of(review: Review, indicators=None) -> dict:
-    """Per section: words against the limit; per outcome: indicators answered."""
-    sections = []
-    for section in SECTIONS:
-        words = word_count(review.section_text(section.key))
-        state = "over" if words > section.word_limit else ("written" if words else "empty")
-        sections.append({"section": section, "words": words, "state": state})
-    answered = {a.indicator_id for a in review.answers.all() if a.is_valid and a.is_answered}
-    outcomes: dict = {}
-    for indicator in matrix_indicators(review) if indicators is None else indicators:
-        row = outcomes.setdefault(indicator.area.outcome, {"answered": 0, "total": 0})
-        row["total"] += 1
-        row["answered"] += indicator.pk in answered
-    return {"sections": sections, "outcomes": outcomes}
-
-
-def matrix_indicators(review: Review):
-    """The indicators this review answers, in matrix order, with their options."""
-    return Indicator.objects.of_matrix(review.cycle.matrix)
-
-
-def by_outcome(items, indicator_of) -> dict:
-    """{outcome: {area: [item, …]}} in matrix order, for items that each concern an indicator."""
-    outcomes: dict = {}
-    for item in items:
-        area = indicator_of(item).area
-        outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(item)
-    return outcomes
-
-
-def _transition(
-    review: Review, to: ReviewStatus, *, by: User, allowed_from, reason: str = "", snapshot=None
-) -> Review:
+def _take(step: Step, review: Review, *, by: User, reason: str = "", snapshot=None) -> Review:
+    """Move the (locked) review along `step`, or raise a ValidationError saying why not."""
     review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
-    if review.status not in allowed_from:
+    if review.status not in step.sources:
         raise ValidationError(
             _("A review that is %(status)s cannot be %(action)s.")
-            % {"status": review.get_status_display().lower(), "action": to.label.lower()}
+            % {"status": review.get_status_display().lower(),
+               "action": step.done_label}
+        )  # fmt: skip
+    if review.cycle.status not in step.cycle_states:
+        raise ValidationError(
+            _("The cycle is %(status)s: this step cannot be taken now.")
+            % {"status": review.cycle.get_status_display().lower()}
         )
-    step = Transition.objects.create(
-        review=review,
-        from_status=review.status,
-        to_status=to,
-        by=by,
-        reason=reason,
-        snapshot=snapshot,
-    )
-    with pghistory.context(user=by.pk):
-        Review.objects.filter(pk=review.pk).update(status=to, updated_at=timezone.now())
-    tasks.notify_transition.delay_on_commit(step.pk)
-    review.status = to
-    return review
-
-
-def _reason(reason: str) -> str:
     reason = (reason or "").strip()
-    if not reason:
+    if step.reason and not reason:
         raise ValidationError({"reason": _("Give a reason.")})
-    return reason
+    transition = Transition.objects.create(
+        review=review, from_status=review.status, to_status=step.target, by=by, reason=reason,
+        snapshot=snapshot,
+    )  # fmt: skip
+    with pghistory.context(user=by.pk):
+        Review.objects.filter(pk=review.pk).update(status=step.target, updated_at=timezone.now())
+    review.status = step.target
+    if step.emails:
+        tasks.notify_transition.delay_on_commit(transition.pk)
+    if step.hook:
+        snapshot = snapshot or review.snapshots.order_by("-version").first()
+        step.hook.send(sender=Review, review=review, snapshot=snapshot, by=by)
+    return review
 
 
 @transaction.atomic
 def submit_review(review: Review, *, by: User) -> Review:
     """Submit (or resubmit) a complete review; its content is frozen as a new snapshot."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
     if review.cycle.status != CycleStatus.OPEN:
         raise ValidationError(_("The cycle is not open for submissions."))
-    missing = missing_for_submission(review)
+    missing = editor.missing_for_submission(review)
     if missing:
         raise ValidationError([m.message for m in missing])
-    version = review.snapshots.count() + 1
     snapshot = Snapshot.objects.create(
-        review=review, version=version, content=snapshots.capture(review), created_by=by
-    )
-    review = _transition(review, ReviewStatus.SUBMITTED, by=by, snapshot=snapshot,
-                         allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED))  # fmt: skip
-    # The secretariat gets the submitted version as a PDF marked DRAFT.
-    jobs.request_review_pdf(review, snapshot, draft=True, by=by)
-    return review
+        review=review, version=review.snapshots.count() + 1, content=snapshots.capture(review),
+        created_by=by,
+    )  # fmt: skip
+    return _take(STEPS["submit"], review, by=by, snapshot=snapshot)
 
 
 @transaction.atomic
 def return_review(review: Review, *, by: User, reason: str) -> Review:
-    return _transition(review, ReviewStatus.RETURNED, by=by, reason=_reason(reason),
-                       allowed_from=(ReviewStatus.SUBMITTED,))  # fmt: skip
+    return _take(STEPS["return"], review, by=by, reason=reason)
 
 
 @transaction.atomic
 def approve_review(review: Review, *, by: User) -> Review:
-    """Approve the submitted version: its final PDF is rendered and the cycle's report
-    recompiled (once, a little after the last of several approvals)."""
-    review = _transition(
-        review, ReviewStatus.APPROVED, by=by, allowed_from=(ReviewStatus.SUBMITTED,)
-    )
-    snapshot = review.snapshots.order_by("-version").first()
-    jobs.request_review_pdf(review, snapshot, draft=False, by=by)
-    jobs.request_compiles(review.cycle, by=by, delay=settings.DOSSIER_DEBOUNCE_SECONDS)
-    return review
+    """Approve the submitted version (its final PDF and a new compiled report follow)."""
+    return _take(STEPS["approve"], review, by=by)
 
 
 @transaction.atomic
 def withdraw_review(review: Review, *, by: User, reason: str) -> Review:
-    allowed = (ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.SUBMITTED)
-    return _transition(
-        review, ReviewStatus.WITHDRAWN, by=by, reason=_reason(reason), allowed_from=allowed
-    )
+    return _take(STEPS["withdraw"], review, by=by, reason=reason)
 
 
 @transaction.atomic
 def reinstate_review(review: Review, *, by: User) -> Review:
-    return _transition(review, ReviewStatus.DRAFT, by=by, allowed_from=(ReviewStatus.WITHDRAWN,))
+    return _take(STEPS["reinstate"], review, by=by)
 
 
 @transaction.atomic
 def reopen_review(review: Review, *, by: User, reason: str) -> Review:
     if review.cycle.status == CycleStatus.PUBLISHED:
         raise ValidationError(_("The cycle is published: its reviews can no longer be reopened."))
-    return _transition(review, ReviewStatus.RETURNED, by=by, reason=_reason(reason),
-                       allowed_from=(ReviewStatus.APPROVED,))  # fmt: skip
+    return _take(STEPS["reopen"], review, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -318,6 +124,47 @@ def publish_reviews(cycle: ReviewCycle, *, by: User) -> int:
         Review.objects.select_for_update().filter(cycle=cycle, status=ReviewStatus.APPROVED)
     )
     for review in reviews:
-        _transition(review, ReviewStatus.PUBLISHED, by=by, allowed_from=(ReviewStatus.APPROVED,))
-    jobs.request_compiles(cycle, by=by)  # the published version of the compiled report
+        _take(STEPS["publish"], review, by=by)
+    signals.reviews_published.send(sender=Review, cycle=cycle, by=by)
     return len(reviews)
+
+
+BY_STEP = {
+    "submit": submit_review,
+    "withdraw": withdraw_review,
+    "return": return_review,
+    "approve": approve_review,
+    "reinstate": reinstate_review,
+    "reopen": reopen_review,
+}
+
+
+def take_step(name: str, review: Review, *, by: User, reason: str = "") -> Review:
+    """Take the step `name` of the table (what the review page's actions post)."""
+    kwargs = {"reason": reason} if STEPS[name].reason else {}
+    return BY_STEP[name](review, by=by, **kwargs)
+
+
+# --- Comment threads --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(
+    review: Review, *, by: User, body: str, section: str = "", indicator: Indicator | None = None
+) -> CommentThread:
+    """Open a thread on the whole review, one section or one indicator answer."""
+    thread = CommentThread.objects.create(review=review, section=section, indicator=indicator)
+    Comment.objects.create(thread=thread, author=by, body=body)
+    return thread
+
+
+def reply(thread: CommentThread, *, by: User, body: str) -> Comment:
+    return Comment.objects.create(thread=thread, author=by, body=body)
+
+
+def set_thread_status(thread: CommentThread, *, by: User, resolved: bool) -> CommentThread:
+    """Resolve the thread (who and when are kept) or open it again."""
+    thread.status = ThreadStatus.RESOLVED if resolved else ThreadStatus.OPEN
+    thread.resolved_at, thread.resolved_by = (timezone.now(), by) if resolved else (None, None)
+    thread.save(update_fields=["status", "resolved_at", "resolved_by"])
+    return thread

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from reviews import evidence, history, views
+from reviews.views import actions, comments, editing, evidence, history, pages
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", views.review_list, name="list"),
-    path("queue/", views.review_queue, name="queue"),
-    path("start/<int:cycle>/", views.review_start, name="start"),
-    path("<int:pk>/", views.review_detail, name="detail"),
-    path("<int:pk>/edit/", views.review_edit, name="edit"),
-    path("<int:pk>/changes/", views.review_changes, name="changes"),
+    path("", pages.review_list, name="list"),
+    path("queue/", pages.review_queue, name="queue"),
+    path("start/<int:cycle>/", pages.review_start, name="start"),
+    path("<int:pk>/", pages.review_detail, name="detail"),
+    path("<int:pk>/edit/", editing.review_edit, name="edit"),
+    path("<int:pk>/changes/", pages.review_changes, name="changes"),
     path("<int:pk>/history/", history.review_history, name="history"),
-    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
-    path("<int:pk>/comments/<int:thread>/reply/", views.comment_reply, name="comment_reply"),
-    path("<int:pk>/comments/<int:thread>/status/", views.comment_status, name="comment_status"),
+    path("<int:pk>/comments/", comments.comment_add, name="comment_add"),
+    path("<int:pk>/comments/<int:thread>/reply/", comments.comment_reply, name="comment_reply"),
+    path("<int:pk>/comments/<int:thread>/status/", comments.comment_status, name="comment_status"),
     path("<int:pk>/attachments/", evidence.attachment_add, name="attachment_add"),
     path("<int:pk>/attachments/<int:att>/", evidence.attachment_download, name="attachment"),
     path(
@@ -29,5 +29,5 @@ urlpatterns = [
         evidence.practice_delete,
         name="practice_delete",
     ),
-    path("<int:pk>/<str:action>/", views.review_action, name="action"),
+    path("<int:pk>/<str:action>/", actions.review_action, name="action"),
 ]

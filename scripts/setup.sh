@@ -7,22 +7,22 @@ mkdir -p var
 
 # --- System packages: fonts and libraries for WeasyPrint, Chromium for browser tests, ...
 packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-          poppler-utils chromium gettext libpq-dev)
+          poppler-utils chromium gettext libpq-dev redis-server)
 if [ -z "${DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   packages+=(postgresql)
 fi
 command -v npm >/dev/null || packages+=(nodejs npm)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+# One dpkg query for all of them: nothing else is done unless a package is missing.
+missing=$({ dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${packages[@]}" 2>/dev/null || true; } \
+          | awk '$2 == "ii" {print $1}' | sort | comm -13 - <(printf '%s\n' "${packages[@]}" | sort))
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> Installing system packages: ${missing[*]}"
+    echo "==> Installing system packages:" $missing
     apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
   else
-    echo "!! Missing system packages (install them with apt-get): ${missing[*]}" >&2
+    echo "!! Missing system packages (install them with apt-get):" $missing >&2
   fi
 fi
 
@@ -39,13 +39,20 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> Creating .venv with $python"
   "$python" -m venv .venv
 fi
+# Exactly the packages of requirements.lock, hashes checked, installed by uv (its own pin is
+# in the lock too; pip only installs that one, the first time). uv never downloads a Python.
 stamp=var/.requirements.sha
-wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+wanted=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  echo "==> Installing Python packages"
-  # (sed drops pip's notes about package index folders this machine does not have)
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 \
-    | sed '/^WARNING: Location .* is ignored/d'
+  uv_pin=$(awk '/^uv==/{p=1} p{print} p&&!/\\$/{exit}' requirements.lock)
+  if [ "$(.venv/bin/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(sed -n 's/^uv==\([^ ]*\).*/\1/p' <<<"$uv_pin")" ]; then
+    echo "==> Installing uv"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+      -r /dev/stdin <<<"$uv_pin" 2>&1 | sed '/^WARNING: Location .* is ignored/d'
+  fi
+  echo "==> Installing Python packages (requirements.lock)"
+  UV_PYTHON_DOWNLOADS=never .venv/bin/uv pip sync -q --python .venv/bin/python --require-hashes \
+    requirements.lock
   echo "$wanted" > "$stamp"
 fi
 

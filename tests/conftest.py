@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
@@ -7,7 +9,13 @@ from accounts.roles import Role, sync_role_groups
 from config.celery import app as celery_app
 from countries.member_states import load_member_states
 from countries.models import Country
-from tests import factories
+from indicators import services as cycle_services
+from indicators.models import ReviewCycle
+from reviews import services
+from reviews.models import Review
+from tests.support import factories
+from tests.support.reviews import fill, make_approved_review, run_jobs
+from tests.support.urlwalk import build_world
 
 
 def pytest_configure(config) -> None:
@@ -35,7 +43,7 @@ def pytest_collection_modifyitems(items) -> None:
 
 @pytest.fixture(autouse=True)
 def eager_tasks(settings):
-    """Tasks run in-process unless a test starts a real worker (see test_celery_worker.py)."""
+    """Tasks run in-process unless a test starts a real worker (see tests/core/test_celery_worker.py)."""
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
@@ -67,13 +75,18 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture
 def base_data(transactional_db) -> None:
-    """What the data migrations create (member states, role groups), for transactional tests.
+    """What the data migrations create (member states, role groups, the first cycle and its
+    matrix), for transactional tests.
 
     A transactional test (live server, real worker) ends by emptying every table, so each one
-    puts these rows back first instead of relying on what an earlier test left.
+    puts these rows back first instead of relying on what an earlier test left (each of these
+    is idempotent).
     """
     load_member_states(Country)
     sync_role_groups(django_apps)
+    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
+        django_apps, None
+    )
 
 
 @pytest.fixture
@@ -116,36 +129,53 @@ def anonymous() -> Client:  # nobody signed in
     return Client()
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+# --- Reviews in each state, for Kenya in the open first cycle --------------------------------
 
 
-def url_names(namespace: str) -> set[str]:
-    """The names of every URL pattern in a namespace, however it is included (for the tables
-    of who may reach which URL: a new URL without a row fails them)."""
-    from django.urls import URLPattern, URLResolver, get_resolver
+@pytest.fixture
+def open_cycle(secretariat_admin) -> ReviewCycle:  # the seeded first cycle, opened
+    cycle = ReviewCycle.objects.get(name="2021–2023 review cycle")
+    return cycle_services.open_cycle(cycle, by=secretariat_admin)
 
-    def names_in(patterns) -> set[str]:
-        found = set()
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                found |= names_in(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                found.add(pattern.name)
-        return found
 
-    def find(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == namespace:
-                    return names_in(pattern.url_patterns)
-                inner = find(pattern.url_patterns)
-                if inner is not None:
-                    return inner
-        return None
+@pytest.fixture
+def draft_review(open_cycle, focal_point, kenya) -> Review:  # Kenya's empty draft
+    return services.start_review(kenya, open_cycle, by=focal_point)
 
-    names = find(get_resolver().url_patterns)
-    assert names is not None, f"no URL namespace {namespace!r} is included"
-    return names
+
+@pytest.fixture
+def complete_review(draft_review, focal_point) -> Review:  # every required part filled in
+    return fill(draft_review, focal_point)
+
+
+@pytest.fixture
+def submitted_review(complete_review, focal_point, django_capture_on_commit_callbacks) -> Review:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.submit_review(complete_review, by=focal_point)
+
+
+@pytest.fixture
+def approved_review(submitted_review, reviewer, django_capture_on_commit_callbacks) -> Review:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.approve_review(submitted_review, by=reviewer)
+
+
+@pytest.fixture
+def published_cycle(open_cycle, reviewer, secretariat_admin, focal_point):
+    """The first cycle published with Kenya's and Colombia's reviews approved, their PDFs and
+    two versions of the compiled report rendered."""
+    make_approved_review(Country.objects.get(iso3="KEN"), open_cycle, reviewer=reviewer)
+    make_approved_review(Country.objects.get(iso3="COL"), open_cycle, reviewer=reviewer)
+    run_jobs()  # the draft and final PDFs, and one compile
+    cycle_services.close_cycle(open_cycle, by=secretariat_admin)
+    cycle = cycle_services.publish_cycle(open_cycle, by=secretariat_admin)
+    run_jobs()  # the compile that publication asked for
+    return cycle
+
+
+@pytest.fixture
+def world(kenya, colombia, focal_point, other_focal_point, reviewer, secretariat_admin,
+          board_member) -> dict:  # fmt: skip
+    """Kenya's things in every kind of cycle, and every persona (tests/support/urlwalk.py)."""
+    return build_world(kenya, colombia, focal_point, other_focal_point, reviewer,
+                       secretariat_admin, board_member)  # fmt: skip

@@ -11,7 +11,6 @@ their authenticator code). Run with `-s` to see the sizes and timings.
 
 import hashlib
 import http.cookiejar
-import importlib
 import os
 import re
 import socket
@@ -37,13 +36,13 @@ from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
+from reports.models import ReportFile
 from reviews import evidence, services
-from reviews.models import Attachment, ReportFile, Review, ReviewStatus
-from tests import factories
-from tests.factories import EVIDENCE_PDF
-from tests.reports.conftest import run_jobs
-from tests.reviews.conftest import fill
-from tests.test_celery_worker import worker_database_url
+from reviews.models import Attachment, Review, ReviewStatus
+from tests.support import factories
+from tests.support.factories import EVIDENCE_PDF
+from tests.support.reviews import fill, run_jobs
+from tests.support.workers import worker_database_url
 
 EVIDENCE = EVIDENCE_PDF
 
@@ -148,9 +147,6 @@ class Browser:
 @pytest.fixture
 def published_content(base_data):
     """The first cycle published with two approved reviews, every PDF rendered, an attachment."""
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     admin = factories.make_user(Role.ADMIN)
     reviewer = factories.make_user(Role.REVIEWER, email="reviewer@unhabitat.example")
     board = factories.make_user(Role.BOARD, email="board@example.org")

@@ -5,7 +5,7 @@ no lost input.
 - Every URL parameter: each route's path parameters, and the query parameters the views read
   (QUERY below), each set to every value of the corpus, as a persona who may open the page.
 - Every form field: every form of every page that some persona may open (the table of
-  tests/test_url_walk.py), posted as a browser would with one field set to each value of the
+  tests/support/urlwalk.py), posted as a browser would with one field set to each value of the
   corpus. When the page comes back with the form (a message for the person), every field they
   typed into still holds what they typed; a redirect means the value was taken.
 - And the request as a whole: 2,000 fields, the same parameter twice, no CSRF token.
@@ -26,9 +26,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils.html import escape
 
-from tests.conftest import client_for
-from tests.forms import TYPED, forms
-from tests.test_url_walk import ACCESS, OK, PERSONAS, browser, fill_route, walk, world  # noqa: F401
+from tests.support.clients import client_for
+from tests.support.forms import TYPED, forms
+from tests.support.urlwalk import ACCESS, OK, PERSONAS, browser, fill_route, walk
 
 CORPUS_FILE = Path(__file__).parent / "fixtures" / "bad_input.json"
 

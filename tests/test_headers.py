@@ -3,7 +3,7 @@
 for whoever is signed in; and, in production, cookies that are Secure and HttpOnly.
 
 The pages are every URL of the portal that answers a GET, as each persona who may open it
-(the table and the objects of tests/test_url_walk.py).
+(the table and the objects of tests/support/urlwalk.py).
 """
 
 import json
@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from tests.test_settings import PRODUCTION_ENV, manage
-from tests.test_url_walk import ACCESS, OK, PERSONAS, browser, fill_route, walk, world  # noqa: F401
+from tests.support.production import PRODUCTION_ENV, manage
+from tests.support.urlwalk import ACCESS, OK, PERSONAS, browser, fill_route, walk
+from tests.support.workers import worker_database_url
 
 
 class _Inline(HTMLParser):
@@ -138,7 +138,7 @@ def test_in_production_every_cookie_is_secure_and_http_only(db):
     """The production settings (no DEBUG, only the documented variables), over HTTPS: the
     cookies the portal sets before and at a visitor's first choice (CSRF, language, session)."""
     env = PRODUCTION_ENV | {
-        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict),
+        "DATABASE_URL": worker_database_url(),  # over TCP or through the socket directory
         "ALLOWED_HOSTS": "testserver,portal.example.org",
     }
     result = manage("shell", "-c", PROBE, env=env)

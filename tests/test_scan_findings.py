@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.test import Client
 
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 

@@ -1,35 +1,7 @@
 """Production settings: safe defaults and a clean `check --deploy`."""
 
-import os
-import secrets
-import subprocess
-import sys
-
-from django.conf import settings
-
-PRODUCTION_ENV = {
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "portal.example.org",
-    "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    "CACHE_URL": "redis://127.0.0.1:6379/1",
-    "EMAIL_HOST": "smtp.example.org",
-    "SITE_URL": "https://portal.example.org",
-}
-
-
-def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    # Only the documented production variables: none of the development or test ones.
-    unwanted = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in unwanted}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.support.clients import client_for
+from tests.support.production import PRODUCTION_ENV, manage
 
 
 def test_check_deploy_passes_with_zero_warnings_under_production_variables():
@@ -59,8 +31,6 @@ def test_debug_is_off_unless_asked_for():
 
 
 def test_every_page_carries_a_nonce_based_csp(anonymous, focal_point, db):
-    from tests.conftest import client_for
-
     for client, url in [(anonymous, "/accounts/login/"), (client_for(focal_point), "/")]:
         response = client.get(url)
         csp = response["Content-Security-Policy"]

@@ -3,9 +3,13 @@
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
-import reviews.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+def report_upload_to(instance, filename: str) -> str:
+    # Where the model's function was when this migration was written (now reports.models).
+    return f"reports/{instance.kind}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -63,7 +67,7 @@ class Migration(migrations.Migration):
                 ('draft', models.BooleanField(default=False)),
                 ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish'), ('ar', 'Arabic'), ('ru', 'Russian'), ('zh-hans', 'Chinese')], default='en', max_length=10)),
                 ('number', models.PositiveIntegerField(blank=True, null=True)),
-                ('file', models.FileField(max_length=200, upload_to=reviews.models.report_upload_to)),
+                ('file', models.FileField(max_length=200, upload_to=report_upload_to)),
                 ('pages', models.PositiveIntegerField()),
                 ('bytes', models.PositiveBigIntegerField()),
                 ('sha256', models.CharField(max_length=64)),

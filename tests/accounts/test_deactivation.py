@@ -1,5 +1,5 @@
 from countries.models import FocalPoint
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 
 def test_deactivated_focal_point_is_signed_out_on_their_next_request(
@@ -22,7 +22,7 @@ def test_deactivated_focal_point_is_signed_out_on_their_next_request(
 def test_deactivated_focal_point_cannot_sign_in_again(focal_point, secretariat_admin, anonymous):
     designation = FocalPoint.objects.get(user=focal_point)
     client_for(secretariat_admin).post(f"/countries/KEN/focal-points/{designation.pk}/deactivate/")
-    from tests.factories import PASSWORD
+    from tests.support.factories import PASSWORD
 
     response = anonymous.post(
         "/accounts/login/", {"login": focal_point.email, "password": PASSWORD}
@@ -36,7 +36,7 @@ def test_deactivation_needs_post_and_an_admin(focal_point, reviewer):
     designation = FocalPoint.objects.get(user=focal_point)
     url = f"/countries/KEN/focal-points/{designation.pk}/deactivate/"
     assert client_for(reviewer).post(url).status_code == 403
-    from tests.conftest import client_for as c
+    from tests.support.clients import client_for as c
 
     assert c(focal_point).post(url).status_code == 403
     designation.refresh_from_db()

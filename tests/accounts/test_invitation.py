@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, User
 from countries.models import FocalPoint
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 NEW_PASSWORD = "blue-lake-sunrise-2031"
 

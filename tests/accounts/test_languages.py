@@ -22,8 +22,8 @@ from accounts.models import Invitation, User
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
 from reviews import services as review_services
-from tests.factories import PASSWORD, make_focal_point
-from tests.reviews.conftest import fill
+from tests.support.factories import PASSWORD, make_focal_point
+from tests.support.reviews import fill
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 RTL = {"ar"}

@@ -1,6 +1,6 @@
 from django.test import Client
 
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 
 def sign_in(client: Client, email: str, password: str):

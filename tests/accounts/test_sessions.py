@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 
 def test_every_request_renews_the_idle_timeout(focal_point, settings):

@@ -5,8 +5,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.test import Client
 
 from accounts.roles import Role
-from tests.conftest import client_for
-from tests.factories import PASSWORD, make_user, totp_code
+from tests.support.clients import client_for
+from tests.support.factories import PASSWORD, make_user, totp_code
 
 
 def sign_in(client: Client, email: str):

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.adapter import locked_out_message
 from accounts.roles import Role
-from tests.factories import PASSWORD, make_user, totp_code
+from tests.support.factories import PASSWORD, make_user, totp_code
 
 AUTHENTICATE = "/accounts/2fa/authenticate/"
 

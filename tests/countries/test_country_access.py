@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import client_for
-from tests.factories import make_municipality
+from tests.support.clients import client_for
+from tests.support.factories import make_municipality
 
 
 def test_focal_point_sees_only_their_own_country_in_the_list(focal_point, kenya):

@@ -2,8 +2,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from countries.models import FocalPoint
-from tests.conftest import client_for
-from tests.factories import EVIDENCE_PDF
+from tests.support.clients import client_for
+from tests.support.factories import EVIDENCE_PDF
 
 PDF = EVIDENCE_PDF
 

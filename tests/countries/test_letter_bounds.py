@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from countries.models import FocalPoint
-from tests import hostile_files
-from tests.conftest import client_for
+from tests.support import hostile_files
+from tests.support.clients import client_for
 
 LETTER_KINDS = (".pdf", ".png", ".jpg")
 

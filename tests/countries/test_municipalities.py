@@ -1,6 +1,6 @@
 from countries.models import Municipality
-from tests.conftest import client_for
-from tests.factories import make_municipality
+from tests.support.clients import client_for
+from tests.support.factories import make_municipality
 
 
 def test_focal_point_adds_a_municipality_to_their_network(focal_point, kenya):

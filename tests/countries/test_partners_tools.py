@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from countries import services
 from countries.models import Partner, SaferCitiesTool, ToolUse
-from tests.conftest import client_for, url_names
+from tests.support.clients import client_for, url_names
 
 PAGES = {"partners", "tools"}  # what the Board may read
 NETWORK_URLS = {

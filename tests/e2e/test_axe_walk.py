@@ -19,7 +19,6 @@ picks becomes their preference). `pytest -v` lists the pages each walk opened.
 """
 
 import datetime
-import importlib
 import io
 import time
 from collections import deque
@@ -38,24 +37,19 @@ from playwright.sync_api import Page, Response, expect, sync_playwright
 from accounts import demo
 from accounts.models import User
 from accounts.roles import SECRETARIAT_ROLES, Role
-from countries.management.commands.seed_demo import DEMO_ANSWERS, DEMO_CYCLE
 from countries.models import Country, Partner, PartnerType, SaferCitiesTool, ToolUse, ToolUseKind
+from dashboard.management.commands.seed_demo import DEMO_ANSWERS, DEMO_CYCLE
 from indicators import matrix_io
 from indicators import services as cycle_services
 from indicators.models import Indicator, ReviewCycle
-from reviews import jobs, pdf, services
-from reviews.models import (
-    Comment,
-    CommentThread,
-    GoodPractice,
-    JobStatus,
-    RenderJob,
-    ReportKind,
-)
+from reports import jobs, pdf
+from reports.models import JobStatus, RenderJob, ReportKind
+from reviews import editor, services
+from reviews.models import Comment, CommentThread, GoodPractice
 from reviews.sections import SECTIONS
-from tests import factories
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations
-from tests.reports.conftest import run_jobs
+from tests.support import factories
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations
+from tests.support.reviews import run_jobs
 
 PERSONAS = ["anonymous", "focal_point", "reviewer", "board_member", "admin"]
 LANGUAGES = {"en": "ltr", "ar": "rtl"}  # language → the direction its pages must have
@@ -83,7 +77,7 @@ DOWNLOADS = {
     "countries:focal_point_letter",
     "indicators:export",
     "reviews:attachment",
-    "reports:answers",
+    "dashboard:answers",
     "reports:download",
     "library:download",
     "mfa_download_recovery_codes",
@@ -283,9 +277,6 @@ def build_portal(settings, monkeypatch) -> Portal:
     published with five approved reviews, Kenya's municipalities, every role) with their PDFs
     and two versions of the compiled report, plus a draft, a submitted review with comments,
     a good practice, partners and tools."""
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     monkeypatch.setattr(jobs, "render", quick_render)  # the render jobs run in-process
     settings.DEBUG = True  # seed_demo refuses to run without it (known passwords)
     call_command("seed_demo", stdout=io.StringIO())
@@ -311,10 +302,10 @@ def build_portal(settings, monkeypatch) -> Portal:
     kenya, mexico = Country.objects.get(iso3="KEN"), Country.objects.get(iso3="MEX")
     # Kenya's draft, half written, with a good practice.
     draft = services.start_review(kenya, cycle, by=users["focal_point"])
-    draft = services.save_draft(
+    draft = editor.save_draft(
         draft, by=users["focal_point"], base_version=draft.lock_version,
         sections={s.key: f"{s.title}: what Kenya did." for s in SECTIONS[:3]},
-        answer_forms=services.answer_forms_for(draft, {"1.1": DEMO_ANSWERS["1.1"]}),
+        answer_forms=editor.answer_forms_for(draft, {"1.1": DEMO_ANSWERS["1.1"]}),
     )  # fmt: skip
     GoodPractice.objects.create(
         review=draft, title="Safety audits with women's groups", city="Nairobi",
@@ -323,10 +314,10 @@ def build_portal(settings, monkeypatch) -> Portal:
     # Mexico's review, submitted, with the secretariat's comments on it.
     focal_mx = User.objects.get(email="focal.mx@example.org")
     submitted = services.start_review(mexico, cycle, by=focal_mx)
-    submitted = services.save_draft(
+    submitted = editor.save_draft(
         submitted, by=focal_mx, base_version=submitted.lock_version,
         sections={s.key: f"{s.title}: what Mexico did." for s in SECTIONS},
-        answer_forms=services.answer_forms_for(submitted, DEMO_ANSWERS),
+        answer_forms=editor.answer_forms_for(submitted, DEMO_ANSWERS),
     )  # fmt: skip
     submitted = services.submit_review(submitted, by=focal_mx)
     indicator = Indicator.objects.get(matrix=cycle.matrix, code="1.4")

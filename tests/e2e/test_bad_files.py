@@ -15,13 +15,14 @@ from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import jobs, services
-from reviews.models import Attachment, JobStatus, ReportKind
+from reports import jobs
+from reports.models import JobStatus, ReportKind
+from reviews import services
+from reviews.models import Attachment
 from reviews.sections import SECTIONS
-from tests import factories, hostile_files
-from tests.e2e.conftest import assert_no_axe_violations, sign_in, sign_in_secretariat
-from tests.reports.conftest import make_approved_review
-from tests.reviews.conftest import fill
+from tests.support import factories, hostile_files
+from tests.support.browser import assert_no_axe_violations, sign_in, sign_in_secretariat
+from tests.support.reviews import fill, make_approved_review
 
 CYCLE = "2021–2023 review cycle"
 

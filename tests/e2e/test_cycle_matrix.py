@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in_secretariat
+from tests.support import factories
+from tests.support.browser import assert_no_axe_violations, sign_in_secretariat
 
 CYCLE = "Third review cycle"
 ASSEMBLY = "The third session of the UN-Habitat Assembly"

@@ -2,11 +2,9 @@
 downloads the indicator answers as XLSX."""
 
 import datetime
-import importlib
 import io
 
 import pytest
-from django.apps import apps as django_apps
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -15,9 +13,9 @@ from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
 from reviews import services
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in_secretariat
-from tests.reports.conftest import make_approved_review
+from tests.support import factories
+from tests.support.browser import assert_no_axe_violations, sign_in_secretariat
+from tests.support.reviews import make_approved_review
 
 CYCLE = "2021–2023 review cycle"
 
@@ -27,9 +25,6 @@ CYCLE = "2021–2023 review cycle"
 def test_reviewer_follows_an_overdue_country_and_downloads_the_answers(
     base_data, live_server, page: Page
 ):
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     admin = factories.make_user(Role.ADMIN, email="admin@unhabitat.example", name="Amina Admin")
     reviewer = factories.make_user(
         Role.REVIEWER, email="reviewer@unhabitat.example", name="Nia Reviewer"

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in
+from tests.support import factories
+from tests.support.browser import assert_no_axe_violations, sign_in
 
 
 @pytest.mark.browser

@@ -6,24 +6,22 @@ and every link or button is reached by Tab before it is activated. Each element 
 on must show a focus indicator and not be hidden under anything (WCAG 2.4.7 and 2.4.11).
 """
 
-import importlib
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Page, Response, expect
 
 from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import services
+from reviews import editor
 from reviews.models import Review, ReviewStatus
 from reviews.sections import SECTIONS
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations
+from tests.support import factories
+from tests.support.browser import assert_no_axe_violations
 
 CYCLE = "2021–2023 review cycle"
 FOCAL_POINT = "focal.ke@example.org"
@@ -197,9 +195,6 @@ def autosave_with(page: Page, name: str, value: str):
 def test_a_focal_point_writes_and_submits_a_review_with_the_keyboard_only(
     base_data, live_server, page: Page
 ):
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     kenya = Country.objects.get(iso3="KEN")
     factories.make_focal_point(kenya, email=FOCAL_POINT, name="Wanjiru Kamau")
     admin = factories.make_user(Role.ADMIN, email="admin@unhabitat.example", name="Amina Admin")
@@ -233,7 +228,7 @@ def test_a_focal_point_writes_and_submits_a_review_with_the_keyboard_only(
     # ---- The editor. ----
     arrived(page, re.compile(r"/reviews/\d+/edit/$"), "Review of Kenya")
     review = Review.objects.get(country=kenya, cycle=cycle)
-    assert {i.code for i in services.matrix_indicators(review) if i.required} == set(
+    assert {i.code for i in editor.matrix_indicators(review) if i.required} == set(
         STORED_ANSWERS
     ), "the required indicators changed: the test must answer each of them"
     ready = page.get_by_role("region", name="Ready to submit?")

@@ -16,11 +16,9 @@ Besides the screenshots assert_no_axe_violations keeps, each of the three pages 
 test-artifacts/lang-<language>-<page>.png.
 """
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -29,12 +27,11 @@ from accounts.roles import Role
 from countries.models import NETWORK_TARGET, Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import services as review_services
+from reviews import editor
 from reviews.models import Review, ReviewStatus
 from reviews.sections import BY_KEY
-from tests import factories
-from tests.e2e.conftest import ARTIFACTS, assert_no_axe_violations
-from tests.e2e.test_review_journey import autosave_of
+from tests.support import factories
+from tests.support.browser import ARTIFACTS, assert_no_axe_violations, autosave_of
 
 CYCLE = "2021–2023 review cycle"
 FOCAL_POINT = ("focal.ke@example.org", "Wanjiru Kamau")
@@ -203,9 +200,6 @@ def reviewer_page(browser: Browser) -> Page:
 def test_pages_in_the_language_chosen(
     base_data, live_server, page: Page, reviewer_page: Page, language: str, direction: str
 ):
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     kenya = Country.objects.get(iso3="KEN")
     focal_email, focal_name = FOCAL_POINT
     factories.make_focal_point(kenya, email=focal_email, name=focal_name)
@@ -329,7 +323,7 @@ def test_pages_in_the_language_chosen(
             when=time_in(language, review.updated_at, "H:i:s"),
         )
     )
-    first_indicator = review_services.matrix_indicators(review).first()
+    first_indicator = editor.matrix_indicators(review).first()
     with translation.override(language):
         legend = f"{first_indicator.code} {first_indicator.title}"
     expect(page.get_by_role("group", name=re.compile("^" + re.escape(legend)))).to_be_visible()

@@ -12,11 +12,11 @@ from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import jobs
-from reviews.models import Download, JobStatus, RenderJob, ReportKind
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in, sign_in_secretariat
-from tests.reports.conftest import make_approved_review
+from reports import jobs
+from reports.models import Download, JobStatus, RenderJob, ReportKind
+from tests.support import factories
+from tests.support.browser import assert_no_axe_violations, sign_in, sign_in_secretariat
+from tests.support.reviews import make_approved_review
 
 CYCLE = "2021–2023 review cycle"
 

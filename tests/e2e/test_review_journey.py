@@ -5,20 +5,22 @@ comments on one indicator answer and returns it; the focal point changes that an
 submits again; the reviewer sees the change marked and approves; the review is then read-only.
 """
 
-import importlib
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.apps import apps as django_apps
-from playwright.sync_api import Browser, Locator, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in, sign_in_secretariat
+from tests.support import factories
+from tests.support.browser import (
+    assert_no_axe_violations,
+    autosave_of,
+    sign_in,
+    sign_in_secretariat,
+)
 
 CYCLE = "2021–2023 review cycle"
 FOCAL_POINT = "focal.ke@example.org"
@@ -67,24 +69,6 @@ def save_status(page: Page) -> Locator:
     return page.get_by_role("status").filter(has=page.get_by_role("button", name="Save now"))
 
 
-def autosave_of(page: Page, *, containing: dict[str, str]):
-    """Expect the editor's own autosave (triggered by the form, not by "Save now") that posts
-    these field values: it is queued after anything typed before, so when it has been answered
-    nothing is left to save."""
-    edit_path = urlsplit(page.url).path
-
-    def is_it(response: Response) -> bool:
-        request = response.request
-        if request.method != "POST" or urlsplit(request.url).path != edit_path:
-            return False
-        if request.header_value("HX-Trigger") != "review-form":
-            return False
-        posted = parse_qs(request.post_data or "")
-        return all(posted.get(name) == [value] for name, value in containing.items())
-
-    return page.expect_response(is_it)
-
-
 def answer_cell(page: Page, code: str) -> Locator:
     """The answer shown for one indicator on the review's read-only page."""
     answers = page.get_by_role("region", name="9. Indicator answers")
@@ -104,11 +88,7 @@ def field_name(field: Locator) -> str:
 def test_a_review_is_written_returned_revised_and_approved(
     base_data, live_server, page: Page, reviewer_page: Page
 ):
-    # The seeded first cycle (a transactional test before this one may have emptied the
-    # tables; the migration's seeding is idempotent), opened by a secretariat admin.
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
+    # The seeded first cycle (base_data), opened by a secretariat admin.
     kenya = Country.objects.get(iso3="KEN")
     factories.make_focal_point(kenya, email=FOCAL_POINT, name="Wanjiru Kamau")
     reviewer = factories.make_user(Role.REVIEWER, email=REVIEWER, name="Nia Reviewer")
@@ -162,7 +142,7 @@ def test_a_review_is_written_returned_revised_and_approved(
     expect(practices).to_have_value("")
     expect(practices).to_have_accessible_description(re.compile(r"^0 / 800 — Limit: 800 words\."))
 
-    # Every required indicator (tests/reviews/conftest.py REQUIRED_ANSWERS, through the UI).
+    # Every required indicator (tests/support/reviews.py REQUIRED_ANSWERS, through the UI).
     indicator(page, "1.1").get_by_label("Adopted", exact=True).check()
     indicator(page, "1.2").get_by_label("Yes", exact=True).check()
     indicator(page, "1.3").get_by_label("Value", exact=True).fill("12")

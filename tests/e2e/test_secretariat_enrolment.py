@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from accounts.roles import Role
-from tests import factories
-from tests.e2e.conftest import assert_no_axe_violations, sign_in
+from tests.support import factories
+from tests.support.browser import assert_no_axe_violations, sign_in
 
 ACTIVATION_PAGE = "/accounts/2fa/totp/activate/"
 MUST_ENROL = "Secretariat accounts must use two-factor authentication. Set it up to go on."

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from indicators import matrix_io, services
 from indicators.models import Indicator, Outcome
-from tests import hostile_files
-from tests.conftest import client_for
+from tests.support import hostile_files
+from tests.support.clients import client_for
 
 
 def snapshot(matrix) -> list[list[str]]:

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from indicators import matrix_io, services
 from indicators.models import Area, ChoiceOption, Indicator, Outcome, ReviewCycle
 from reviews import services as review_services
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 OTHER_LANGUAGES = ["fr", "es", "ar", "ru", "zh_hans"]  # column suffixes
 LANGUAGES = ["en", *OTHER_LANGUAGES]

@@ -10,12 +10,15 @@ from django.core import mail
 from django.core.files.base import ContentFile
 
 from countries.models import Country
-from reviews import dossier, pdf, services
-from reviews.models import Attachment, JobStatus, RenderJob, ReportFile, ReportKind
+from reports import dossier, pdf
+from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from reviews import services
+from reviews.models import Attachment
 from reviews.sections import SECTIONS
-from tests import factories, hostile_files
-from tests.conftest import client_for
-from tests.reports.conftest import fill, make_approved_review, pdf_text, run_jobs
+from tests.support import factories, hostile_files
+from tests.support.clients import client_for
+from tests.support.pdfs import pdf_text
+from tests.support.reviews import fill, make_approved_review, run_jobs
 
 
 def flat(text: str) -> str:

@@ -3,9 +3,10 @@
 import pytest
 
 from countries.models import Country
-from reviews import dossier, pdf, services
-from reviews.models import ChapterCache
-from tests.reports.conftest import fill, make_approved_review
+from reports import dossier, pdf
+from reports.models import ChapterCache
+from reviews import services
+from tests.support.reviews import fill, make_approved_review
 
 
 @pytest.fixture

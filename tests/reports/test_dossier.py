@@ -8,8 +8,9 @@ import pikepdf
 import pytest
 
 from countries.models import Country
-from reviews import dossier
-from tests.reports.conftest import make_approved_review, pdf_text
+from reports import dossier
+from tests.support.pdfs import pdf_text
+from tests.support.reviews import make_approved_review
 
 
 @pytest.fixture

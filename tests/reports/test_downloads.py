@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from reviews.models import Download, ReportFile, ReportKind
-from tests.conftest import client_for
+from reports.models import Download, ReportFile, ReportKind
+from tests.support.clients import client_for
 
 
 def versions(cycle):
@@ -65,7 +65,7 @@ def test_other_countrys_focal_point_gets_404_on_a_country_pdf_that_is_not_theirs
 def test_unpublished_cycles_are_not_for_the_board(
     open_cycle, approved_review, board_member, reviewer
 ):
-    from tests.reports.conftest import run_jobs
+    from tests.support.reviews import run_jobs
 
     run_jobs()
     final = ReportFile.objects.get(review=approved_review, draft=False)

@@ -13,7 +13,6 @@ kill -9 of a worker child mid-render is tests/reports/test_worker_kill.py.
 """
 
 import email
-import importlib
 import re
 import socket
 import subprocess
@@ -24,28 +23,22 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.apps import apps as django_apps
 
 from accounts.roles import Role
-from config import celery
 from config.celery import app as celery_app
+from core.tasks import publish
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import jobs, services, tasks
-from reviews.models import (
-    JobStatus,
-    Notification,
-    RenderJob,
-    ReportFile,
-    ReportKind,
-    ReviewStatus,
-    Transition,
-)
-from tests import factories
-from tests.conftest import client_for
-from tests.reports.test_worker_kill import Worker, spawn_worker, stop_workers
-from tests.reviews.conftest import fill
+from reports import jobs
+from reports import tasks as report_tasks
+from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from reviews import services, tasks
+from reviews.models import Notification, ReviewStatus, Transition
+from tests.support import factories
+from tests.support.clients import client_for
+from tests.support.reviews import fill
+from tests.support.workers import Worker, spawn_worker, stop_workers
 
 QUEUE = "portal-faults-test"
 SECONDS = 120
@@ -173,9 +166,6 @@ def sent_mail(folder: Path) -> list[tuple[str, str]]:
 @pytest.fixture
 def people(base_data):
     """The seeded first cycle opened, the secretariat and Kenya's focal point."""
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     admin = factories.make_user(Role.ADMIN, email="admin@unhabitat.example")
     reviewer = factories.make_user(Role.REVIEWER, email="reviewer@unhabitat.example")
     kenya = Country.objects.get(iso3="KEN")
@@ -234,8 +224,9 @@ def test_approvals_while_redis_is_down_commit_and_every_render_and_email_follows
 
     broker.start()  # on the same port, empty
     # What beat sends every minute (the worker, meanwhile, has connected again by itself).
-    assert celery.publish(tasks.sweep_render_jobs)
-    assert celery.publish(tasks.send_missed_notifications)
+    assert publish(report_tasks.sweep_render_jobs)
+    assert publish(tasks.send_missed_notifications)
+    assert publish(report_tasks.send_missed_notifications)
     wait_until(
         lambda: all(j.is_finished for j in RenderJob.objects.all()), worker, "every render done"
     )
@@ -293,8 +284,8 @@ def test_a_compile_delivered_twice_makes_one_report_and_one_email(
     assert RenderJob.objects.filter(status=JobStatus.QUEUED).count() == 3
 
     # Two messages for one job, taken by two worker processes side by side.
-    assert celery.publish(tasks.run_render_job, (job.pk,))
-    assert celery.publish(tasks.run_render_job, (job.pk,))
+    assert publish(report_tasks.run_render_job, (job.pk,))
+    assert publish(report_tasks.run_render_job, (job.pk,))
     worker = start_worker(concurrency=2)
     received = r"run_render_job\[[-0-9a-f]+\] received"
     finished = r"run_render_job\[[-0-9a-f]+\] succeeded in [0-9.]+s: '(\w[\w ]*)'"
@@ -313,7 +304,7 @@ def test_a_compile_delivered_twice_makes_one_report_and_one_email(
     # The e-mail's own task delivered twice as well: still one message each.
     key = f"report-ready:{report.pk}"
     wait_until(lambda: Notification.objects.filter(key=key).exists(), worker, "e-mail sent")
-    assert celery.publish(tasks.notify_report_ready, (report.pk,))
+    assert publish(report_tasks.notify_report_ready, (report.pk,))
     notify = r"notify_report_ready\[[-0-9a-f]+\] succeeded in [0-9.]+s: (\w+)"
     wait_until(lambda: len(re.findall(notify, worker.log_text())) == 2, worker, "sent again")
     assert sorted(re.findall(notify, worker.log_text())) == ["False", "True"]

@@ -26,12 +26,13 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from countries.models import Municipality
-from reviews import evidence, pdf, services
+from reports import pdf
+from reviews import evidence, services
 from reviews.models import Attachment, Snapshot
 from reviews.sections import SECTIONS
-from tests.factories import EVIDENCE_PDF
-from tests.reports.conftest import pdf_text
-from tests.reviews.conftest import REQUIRED_ANSWERS, fill
+from tests.support.factories import EVIDENCE_PDF
+from tests.support.pdfs import pdf_text
+from tests.support.reviews import REQUIRED_ANSWERS, fill
 
 PASSWD = Path("/etc/passwd")
 PASSWD_LINES = [line for line in PASSWD.read_text().splitlines() if line.strip()]

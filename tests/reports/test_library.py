@@ -3,7 +3,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from reviews.models import Download, ReportFile, ReportKind
+from reports.models import Download, ReportFile, ReportKind
 
 
 def test_anonymous_visitor_finds_and_downloads_a_published_review(published_cycle):

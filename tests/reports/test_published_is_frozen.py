@@ -5,11 +5,13 @@ import re
 
 from countries.models import Country
 from indicators import services as cycle_services
-from reviews import pdf
-from reviews.models import ReportFile, Review, ReviewStatus
-from tests import factories
-from tests.conftest import client_for
-from tests.reports.conftest import make_approved_review, pdf_text, run_jobs
+from reports import pdf
+from reports.models import ReportFile
+from reviews.models import Review, ReviewStatus
+from tests.support import factories
+from tests.support.clients import client_for
+from tests.support.pdfs import pdf_text
+from tests.support.reviews import make_approved_review, run_jobs
 
 
 def flat(text: str) -> str:

@@ -3,10 +3,11 @@
 import pytest
 from django.core.files.storage import default_storage
 
-from reviews import jobs, services
-from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind
-from tests.conftest import client_for
-from tests.reports.conftest import run_jobs
+from reports import jobs
+from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from reviews import services
+from tests.support.clients import client_for
+from tests.support.reviews import run_jobs
 
 
 def test_submission_renders_a_draft_pdf_for_the_secretariat(
@@ -123,7 +124,7 @@ def test_an_unknown_compile_language_falls_back_to_english(open_cycle, reviewer,
 
 
 def test_the_introduction_is_saved_and_opens_the_compiled_report(open_cycle, reviewer, tmp_path):
-    from tests.reports.conftest import pdf_text
+    from tests.support.pdfs import pdf_text
 
     client_for(reviewer).post(
         f"/reports/cycles/{open_cycle.pk}/",

@@ -39,13 +39,13 @@ from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import Indicator
-from reviews import jobs, services
-from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind
-from tests import factories
-from tests.conftest import client_for
-from tests.reports.conftest import make_approved_review, run_jobs
-from tests.reports.test_scripts import family, ligatures, pdffonts, squash
-from tests.reviews.conftest import fill
+from reports import jobs
+from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from reviews import editor, services
+from tests.support import factories
+from tests.support.clients import client_for
+from tests.support.pdfs import family, ligatures, pdffonts, squash
+from tests.support.reviews import fill, make_approved_review, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -475,7 +475,7 @@ def test_country_review_in_arabic_is_right_to_left_with_arabic_labels(
     open_cycle, kenya, focal_point, reviewer, subtests, tmp_path
 ):
     review = services.start_review(kenya, open_cycle, by=focal_point)
-    review = services.save_draft(
+    review = editor.save_draft(
         review, by=focal_point, base_version=review.lock_version, sections={}, language="ar"
     )
     review = fill(review, focal_point)

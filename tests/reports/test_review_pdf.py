@@ -2,9 +2,9 @@
 
 import subprocess
 
-from reviews import pdf
+from reports import pdf
 from reviews.models import Snapshot
-from tests.reports.conftest import pdf_text
+from tests.support.pdfs import pdf_text
 
 
 def test_submitted_review_renders_as_a_marked_draft(submitted_review, tmp_path):

@@ -4,31 +4,27 @@ one artifact.
 The first test starts a real Celery worker (prefork pool, one child) against the test database
 and the configured broker, asks for a compile of a cycle with several approved reviews, and
 kills the pool child with SIGKILL while it renders. The task is acknowledged late and rejected
-on worker loss (reviews/tasks.py, config/settings.py), so the broker hands the message to the
-new child, which takes over the job whose claimed process is gone (reviews/jobs.py `claim`).
+on worker loss (reports/tasks.py, config/settings.py), so the broker hands the message to the
+new child, which takes over the job whose claimed process is gone (reports/jobs.py `claim`).
 Run with `-s` to see the recorded timeline and the worker's log.
 
-The other tests drive reviews/jobs.py in-process (tasks eager): a job run twice, a dead claim
+The other tests drive reports/jobs.py in-process (tasks eager): a job run twice, a dead claim
 taken over, the sweeper, and the cap on attempts.
 """
 
 import hashlib
-import importlib
 import io
 import os
 import re
 import signal
 import socket
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pikepdf
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -36,10 +32,10 @@ from config.celery import app as celery_app
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import jobs, pdf
-from reviews.models import JobStatus, RenderJob, ReportFile, ReportKind
-from tests.reports.conftest import make_approved_review
-from tests.test_celery_worker import worker_database_url
+from reports import jobs, pdf
+from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from tests.support.reviews import make_approved_review
+from tests.support.workers import Worker, spawn_worker, stop_workers
 
 # A queue of its own, so the worker takes nothing a developer's `make run` left in the broker.
 QUEUE = "portal-worker-kill-test"
@@ -48,66 +44,6 @@ SECONDS = 120
 
 
 # --- A real worker --------------------------------------------------------------------------
-
-
-@dataclass
-class Worker:
-    process: subprocess.Popen
-    log: Path
-    storage: Path
-    mail: Path | None = None  # where the file e-mail backend writes, when it is the backend
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while " ready." not in self.log_text():
-            assert self.process.poll() is None, f"the worker stopped:\n{self.log_text()[-3000:]}"
-            assert time.monotonic() < deadline, f"no worker ready:\n{self.log_text()[-3000:]}"
-            time.sleep(0.1)
-
-    def children(self) -> set[int]:
-        pids: set[int] = set()
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            try:
-                pids |= {int(p) for p in (task / "children").read_text().split()}
-            except FileNotFoundError:
-                continue
-        return pids
-
-
-def spawn_worker(settings, log: Path, queue: str, *, concurrency: int = 1, env=None,
-                 mail: Path | None = None) -> Worker:  # fmt: skip
-    """A real Celery worker (prefork) on `queue`, with the test's database and storage; call
-    its `wait_ready` once it is in the list the test stops."""
-    storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
-    storage.mkdir(parents=True, exist_ok=True)
-    env = os.environ | {
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE": queue,
-        "PRIVATE_STORAGE_ROOT": str(storage),
-    } | (env or {})  # fmt: skip
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
-             "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    return Worker(process, log, storage, mail)
-
-
-def stop_workers(started: list) -> None:
-    """Stop the real workers a test started, and print the end of each one's log."""
-    for worker in started:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.process.kill()
-            worker.process.wait(timeout=10)
-        print(f"\n--- worker log (tail) ---\n{worker.log_text()[-4000:]}")
 
 
 def _purge(queue: str) -> int:
@@ -138,10 +74,7 @@ def start_worker(tmp_path, settings):
 
 
 def seeded_open_cycle(admin) -> ReviewCycle:
-    """The seeded first cycle and its matrix (a transactional test's flush removed them)."""
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
+    """The seeded first cycle (put back by base_data), opened."""
     cycle = ReviewCycle.objects.get(name="2021–2023 review cycle")
     return cycle_services.open_cycle(cycle, by=admin)
 

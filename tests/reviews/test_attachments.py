@@ -17,8 +17,8 @@ from PIL import Image
 from indicators import services as cycle_services
 from reviews import evidence, services
 from reviews.models import Attachment, ReviewStatus
-from tests.conftest import client_for
-from tests.factories import EVIDENCE_PDF
+from tests.support.clients import client_for
+from tests.support.factories import EVIDENCE_PDF
 
 PDF = EVIDENCE_PDF
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -286,7 +286,7 @@ def test_a_board_member_gets_404_while_the_cycle_is_unpublished(attachment, boar
 def test_a_board_member_downloads_once_the_review_is_approved_and_published(
     attachment, focal_point, reviewer, secretariat_admin, board_member, open_cycle
 ):
-    from tests.reviews.conftest import fill
+    from tests.support.reviews import fill
 
     review = fill(attachment.review, focal_point)
     services.submit_review(review, by=focal_point)
@@ -370,7 +370,7 @@ def test_only_the_countrys_focal_points_remove_attachments(attachment, persona, 
 
 
 def test_removing_from_a_submitted_review_is_refused(attachment, focal_point, settings):
-    from tests.reviews.conftest import fill
+    from tests.support.reviews import fill
 
     review = fill(attachment.review, focal_point)
     services.submit_review(review, by=focal_point)

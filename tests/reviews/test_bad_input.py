@@ -19,8 +19,8 @@ from indicators.models import Area, Indicator, IndicatorType, ReviewCycle
 from reviews import services
 from reviews.models import Comment, CommentThread, Review
 from reviews.sections import SECTIONS
-from tests.forms import form_values
-from tests.reviews.conftest import fill
+from tests.support.forms import form_values
+from tests.support.reviews import fill
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",

@@ -7,7 +7,6 @@ and role groups (`base_data`) and the seeded first cycle itself.
 """
 
 import http.cookies
-import importlib
 import random
 import threading
 import time
@@ -17,7 +16,6 @@ import urllib.request
 from functools import partial
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -25,12 +23,12 @@ from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import ReviewCycle
-from reviews import services
+from reviews import editor, services
 from reviews.models import Review, ReviewStatus
-from tests import factories
-from tests.conftest import client_for
-from tests.forms import form_values
-from tests.reviews.conftest import fill
+from tests.support import factories
+from tests.support.clients import client_for
+from tests.support.forms import form_values
+from tests.support.reviews import fill
 
 ROUNDS = 5
 
@@ -38,9 +36,6 @@ ROUNDS = 5
 @pytest.fixture
 def setting(base_data):
     """Kenya's draft in the opened first cycle, its two focal points and the secretariat."""
-    importlib.import_module("indicators.migrations.0003_first_cycle").seed_first_cycle(
-        django_apps, None
-    )
     admin = factories.make_user(Role.ADMIN)
     reviewer = factories.make_user(Role.REVIEWER)
     kenya = Country.objects.get(iso3="KEN")
@@ -79,7 +74,7 @@ def run_together(*jobs, timeout: float = 60) -> list:
 
 
 def save(pk: int, *, by, base: int, text: str) -> Review:
-    return services.save_draft(
+    return editor.save_draft(
         Review.objects.get(pk=pk), by=by, base_version=base, sections={"difficulties": text}
     )
 
@@ -106,7 +101,7 @@ def test_two_saves_from_the_same_version_never_overwrite_each_other(setting):
             partial(save, review.pk, by=second, base=base, text=texts[second]),
         )
         saved = [r for r in results if isinstance(r, Review)]
-        stale = [r for r in results if isinstance(r, services.StaleEdit)]
+        stale = [r for r in results if isinstance(r, editor.StaleEdit)]
         assert len(saved) == 1 and len(stale) == 1, results
         winner = first if isinstance(results[0], Review) else second
         loser = second if winner == first else first

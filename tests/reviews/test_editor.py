@@ -1,4 +1,4 @@
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 
 def test_the_editor_shows_progress_per_section_and_outcome(complete_review, focal_point):

@@ -7,14 +7,12 @@ import re
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
-from django.test import RequestFactory
 
-from reviews import services
+from reviews import editor
 from reviews.forms import SectionsForm, field_html
-from reviews.views import _answer_forms
-from tests.conftest import client_for
-from tests.forms import form_values
-from tests.reviews.conftest import fill
+from tests.support.clients import client_for
+from tests.support.forms import form_values
+from tests.support.reviews import fill
 
 
 def markup(html: str) -> str:
@@ -22,9 +20,8 @@ def markup(html: str) -> str:
 
 
 def fields_of(review, data=None):
-    request = RequestFactory().get("/")
-    indicators = list(services.matrix_indicators(review))
-    forms = [SectionsForm(data, instance=review), *_answer_forms(request, review, indicators, data)]
+    indicators = list(editor.matrix_indicators(review))
+    forms = [SectionsForm(data, instance=review), *editor.editor_forms(review, indicators, data)]
     for form in forms:
         if data is not None:
             form.is_valid()  # the errors are shown next to their fields

@@ -1,7 +1,7 @@
 import pytest
 from django.db import InternalError, transaction
 
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 
 def test_the_secretariat_reads_who_changed_what(complete_review, focal_point, reviewer):

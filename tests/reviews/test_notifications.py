@@ -6,7 +6,7 @@ from django.core import mail
 from countries.models import Country
 from reviews import notifications, services
 from reviews.models import Notification, ReviewStatus
-from tests.factories import make_focal_point
+from tests.support.factories import make_focal_point
 
 
 def test_returning_lists_the_open_comments_to_the_countrys_focal_points(

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from reviews import evidence, services
 from reviews.models import GoodPractice
-from tests.conftest import client_for
-from tests.reviews.conftest import fill
+from tests.support.clients import client_for
+from tests.support.reviews import fill
 
 PRACTICE = {
     "title": "Women's safety audits",

@@ -22,12 +22,12 @@ from countries.models import Country
 from indicators import matrix_io
 from indicators import services as cycle_services
 from indicators.models import Area, ChoiceOption, Indicator, IndicatorType
-from reviews import services
+from reviews import editor, services
 from reviews.models import Attachment, Comment, CommentThread, GoodPractice, Review
 from reviews.sections import SECTIONS
-from tests.conftest import client_for
-from tests.factories import make_focal_point, make_municipality
-from tests.reviews.conftest import REQUIRED_ANSWERS, answer_forms, fill
+from tests.support.clients import client_for
+from tests.support.factories import make_focal_point, make_municipality
+from tests.support.reviews import REQUIRED_ANSWERS, fill
 
 EXTRA_INDICATORS = 20
 MORE_COUNTRIES = 30
@@ -82,7 +82,7 @@ def answer_for(indicator: Indicator) -> dict:
 def add_evidence_and_comments(review: Review, *, threads: int, authors: list) -> None:
     """Good practices, attachments and comment threads (on the whole review, sections and
     indicators), with replies by each of `authors`; one thread in three resolved."""
-    indicators = list(services.matrix_indicators(review))
+    indicators = list(editor.matrix_indicators(review))
     for n in range(threads):
         target = {"section": SECTIONS[n % len(SECTIONS)].key} if n % 3 == 1 else {}
         if n % 3 == 2:
@@ -157,11 +157,11 @@ def test_the_editor_and_the_review_page_do_not_grow_with_indicators_answers_or_c
     # The second cycle: 42 indicators all answered, 30 threads of 3 comments, 30 practices and
     # attachments, 3 rounds of submission and return; 10 more municipalities in the network.
     big = services.start_review(kenya, bigger_cycle, by=focal_point)
-    answers = {i.code: answer_for(i) for i in services.matrix_indicators(big)} | REQUIRED_ANSWERS
-    big = services.save_draft(
+    answers = {i.code: answer_for(i) for i in editor.matrix_indicators(big)} | REQUIRED_ANSWERS
+    big = editor.save_draft(
         big, by=focal_point, base_version=big.lock_version,
         sections={s.key: f"{s.title}: Kenya." for s in SECTIONS},
-        answer_forms=answer_forms(big, answers),
+        answer_forms=editor.answer_forms_for(big, answers),
     )  # fmt: skip
     assert big.answers.count() == 42 and all(a.is_valid for a in big.answers.all())
     add_evidence_and_comments(big, threads=30, authors=[reviewer, secretariat_admin, focal_point])

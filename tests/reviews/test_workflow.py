@@ -2,21 +2,21 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from reviews import services
+from reviews import editor, services
 from reviews.models import Review, ReviewStatus
-from tests.reviews.conftest import fill
+from tests.support.reviews import fill
 
 
 def test_an_empty_draft_lists_exactly_what_is_missing(draft_review):
-    missing = [m.anchor for m in services.missing_for_submission(draft_review)]
+    missing = [m.anchor for m in editor.missing_for_submission(draft_review)]
     assert "section-executive_summary" in missing and "section-good_practices" not in missing
     assert [a for a in missing if a.startswith("indicator-")] == [
         "indicator-1.1", "indicator-1.2", "indicator-1.3", "indicator-1.4", "indicator-1.5",
         "indicator-1.6", "indicator-2.1", "indicator-2.2", "indicator-3.1",
     ]  # fmt: skip
-    with pytest.raises(ValidationError):
-        services.submit_review(draft_review, by=draft_review.updated_by)
-    assert Review.objects.get(pk=draft_review.pk).status == ReviewStatus.DRAFT
+    error = refused(services.submit_review, draft_review, by=draft_review.updated_by)
+    assert error.messages == [m.message for m in editor.missing_for_submission(draft_review)]
+    assert error.messages[0] == "Section 1, “Executive summary”, is empty."
 
 
 def test_submitting_a_complete_review_freezes_version_1_and_tells_the_secretariat(
@@ -42,8 +42,8 @@ def test_submitting_a_complete_review_freezes_version_1_and_tells_the_secretaria
 def test_return_needs_a_reason_and_resubmission_makes_version_2(
     submitted_review, focal_point, reviewer, django_capture_on_commit_callbacks
 ):
-    with pytest.raises(ValidationError):
-        services.return_review(submitted_review, by=reviewer, reason="  ")
+    error = refused(services.return_review, submitted_review, by=reviewer, reason="  ")
+    assert error.message_dict == {"reason": ["Give a reason."]}
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.return_review(
@@ -57,17 +57,31 @@ def test_return_needs_a_reason_and_resubmission_makes_version_2(
     assert review.snapshots.get(version=2).content["answers"]["1.4"]["values"] == {"value": 11}
 
 
+def refused(step, review: Review, **kwargs) -> ValidationError:
+    """Take a step the workflow must refuse: the review's status and its transitions stay as
+    they were, and the error says why."""
+    before = (Review.objects.get(pk=review.pk).status, list(review.transitions.values_list("pk")))
+    with pytest.raises(ValidationError) as caught:
+        step(review, **kwargs)
+    after = (Review.objects.get(pk=review.pk).status, list(review.transitions.values_list("pk")))
+    assert after == before
+    return caught.value
+
+
 def test_illegal_transitions_are_refused(draft_review, reviewer, focal_point):
-    with pytest.raises(ValidationError):
-        services.approve_review(draft_review, by=reviewer)
-    with pytest.raises(ValidationError):
-        services.reinstate_review(draft_review, by=reviewer)
+    error = refused(services.approve_review, draft_review, by=reviewer)
+    assert error.messages == ["A review that is draft cannot be approved."]
+    error = refused(services.reinstate_review, draft_review, by=reviewer)
+    assert error.messages == ["A review that is draft cannot be reinstated."]
     submitted_review = services.submit_review(fill(draft_review, focal_point), by=focal_point)
     services.approve_review(submitted_review, by=reviewer)
-    with pytest.raises(ValidationError):
-        services.return_review(submitted_review, by=reviewer, reason="late")
-    with pytest.raises(ValidationError):
-        services.withdraw_review(submitted_review, by=focal_point, reason="changed our mind")
+    error = refused(services.return_review, submitted_review, by=reviewer, reason="late")
+    assert error.messages == ["A review that is approved cannot be returned for revision."]
+    error = refused(
+        services.withdraw_review, submitted_review, by=focal_point, reason="changed our mind"
+    )
+    assert error.messages == ["A review that is approved cannot be withdrawn."]
+    assert Review.objects.get(pk=draft_review.pk).status == ReviewStatus.APPROVED
 
 
 def test_withdraw_reinstate_and_reopen(submitted_review, focal_point, reviewer, secretariat_admin):
@@ -87,8 +101,8 @@ def test_withdraw_reinstate_and_reopen(submitted_review, focal_point, reviewer, 
 def test_saving_from_a_stale_version_is_refused(complete_review, focal_point):
     stale = complete_review.lock_version
     fill(complete_review, focal_point)
-    with pytest.raises(services.StaleEdit):
-        services.save_draft(
+    with pytest.raises(editor.StaleEdit):
+        editor.save_draft(
             complete_review, by=focal_point, base_version=stale, sections={"difficulties": "Mine"}
         )
     assert Review.objects.get(pk=complete_review.pk).difficulties != "Mine"

@@ -1,0 +1,500 @@
+"""The compiled Assembly report of a cycle (SPEC §6): built from parts, merged into one PDF.
+
+    cover + contents │ introduction, participation, indicators of success, synthesis │
+    one chapter per approved review │ annex: the matrix definitions
+
+Chapters and the annex are stored in a cache under the SHA-256 of what they were made from
+(`ChapterCache`), so when one review changes only its chapter is drawn again. The parts are
+joined with pikepdf; the page numbers of the whole dossier are laid over each page from a
+cached sheet of numbers, and the outline (PDF bookmarks) follows the chapters.
+
+Every part is drawn as a tagged PDF and the join keeps the tags: the parts' structure trees
+become Parts of one Document (`_Structure`), so the dossier is a tagged PDF as a whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pikepdf
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from pikepdf import Name
+
+from countries.models import Country, Region
+from indicators import matrix_io
+from indicators.models import Indicator, IndicatorType, ReviewCycle
+from reports import charts, pdf, success
+from reports.models import ChapterCache
+from reviews.models import Review, ReviewStatus
+
+logger = logging.getLogger(__name__)
+
+FOLIO_CHUNK = 100
+NUMERIC = {IndicatorType.WHOLE_NUMBER, IndicatorType.DECIMAL, IndicatorType.PERCENTAGE}
+
+
+@dataclass
+class Part:
+    title: str
+    rendered: pdf.Rendered
+    # Where the part's own outline hangs in the dossier's: at the top, or under a heading.
+    outline_parent: str = ""
+
+
+@dataclass
+class CompileStats:
+    chapters: int = 0
+    rendered: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    parts: list = field(default_factory=list)
+    # Chapters drawn as a placeholder or without an image: {"review", "country", "reason",
+    # "placeholder"}, for the job page and the secretariat's e-mail.
+    problems: list = field(default_factory=list)
+
+
+# --- The cache of rendered parts ----------------------------------------------------------
+
+
+def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -> pdf.Rendered:
+    """The part stored under `key`, drawn by `render()` only when it is not stored yet.
+
+    A part drawn with notes (something left out) is not stored: the next compile tries again.
+    """
+    entry = ChapterCache.objects.filter(key=key).first()
+    if entry and default_storage.exists(entry.file.name):
+        with default_storage.open(entry.file.name, "rb") as handle:
+            body = handle.read()
+        if hashlib.sha256(body).hexdigest() == entry.file.name.rsplit("-", 1)[-1].removesuffix(
+            ".pdf"
+        ):
+            ChapterCache.objects.filter(pk=entry.pk).update(used_at=timezone.now())
+            if stats and count:
+                stats.reused += 1
+            return pdf.Rendered(body, entry.pages, entry.outline)
+    rendered = render()
+    if stats and count:
+        stats.rendered += 1
+    if rendered.notes:
+        return rendered
+    name = f"chapters/{key}-{rendered.sha256}.pdf"
+    if default_storage.exists(name):  # maybe cut short by a killed worker: write it again
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(rendered.pdf))
+    ChapterCache.objects.update_or_create(
+        key=key, defaults={"file": name, "pages": rendered.pages, "outline": rendered.outline}
+    )
+    return rendered
+
+
+def _key(*payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- What the compiled report says ---------------------------------------------------------
+
+
+def approved_documents(cycle: ReviewCycle, language: str) -> list[pdf.ReviewDocument]:
+    """The approved (or published) reviews of the cycle, each as its last submitted version."""
+    reviews = (
+        Review.objects.filter(
+            cycle=cycle, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED]
+        )
+        .select_related("country", "cycle")
+        .order_by("country__name")
+    )
+    documents = []
+    for review in reviews:
+        snapshot = pdf.latest_snapshot(review)
+        if snapshot:
+            documents.append(pdf.review_document(review, snapshot, draft=False, language=language))
+    return documents
+
+
+def participation(cycle: ReviewCycle, by_country: dict[int, str] | None = None) -> dict:
+    """Member States by the status of their review and region: a table and a stacked bar
+    chart. `by_country` ({country id: status}) spares the query when the caller has it."""
+    statuses = [("not_started", _("Not started")), *ReviewStatus.choices]
+    if by_country is None:
+        by_country = dict(Review.objects.filter(cycle=cycle).values_list("country_id", "status"))
+    table = {region: {key: 0 for key, _label in statuses} for region in Region.values}
+    for country_id, region in Country.objects.filter(is_member_state=True).values_list(
+        "pk", "region"
+    ):
+        table[region][by_country.get(country_id, "not_started")] += 1
+    rows = [(label, [table[value][key] for key, _l in statuses]) for value, label in Region.choices]
+    totals = [sum(row[1][i] for row in rows) for i in range(len(statuses))]
+    chart = charts.stacked_bar_chart(
+        [(str(label), values) for label, values in rows],
+        series=[str(label) for _k, label in statuses],
+        title=_("Countries by status of their review, per region"),
+        description=_(
+            "Each bar is a region, split by the status of its countries' reviews; "
+            "the table gives the same numbers."
+        ),
+    )
+    return {"statuses": statuses, "rows": rows, "totals": totals, "chart": chart}
+
+
+def _number(text) -> Decimal | None:
+    try:
+        value = Decimal(str(text))
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def _value(answer: dict):
+    values = answer.get("values") or {}
+    return values.get("total", values.get("value"))
+
+
+def synthesis(documents: list[pdf.ReviewDocument], indicators) -> list[dict]:
+    """Per indicator, what the approved reviews say across countries, by region."""
+    regions = dict(Region.choices)
+    out = []
+    for indicator in indicators:
+        answers = []
+        for document in documents:
+            answer = document.snapshot.content.get("answers", {}).get(indicator.code)
+            if answer:
+                answers.append((document.review.country, answer))
+        reported = [
+            (c, a) for c, a in answers if not a.get("not_available") and _value(a) not in (None, "")
+        ]
+        item = {
+            "indicator": indicator,
+            "reported": len(reported),
+            "not_available": sum(1 for _c, a in answers if a.get("not_available")),
+            "rows": [],
+            "chart": None,
+        }
+        if indicator.type in NUMERIC:
+            by_region: dict = {}
+            for country, answer in reported:
+                number = _number(_value(answer))
+                if number is not None:
+                    by_region.setdefault(country.region, []).append(number)
+            for region, numbers in sorted(by_region.items()):
+                item["rows"].append(
+                    [
+                        regions[region],
+                        len(numbers),
+                        sum(numbers),
+                        Decimal(statistics.median(numbers)),
+                        min(numbers),
+                        max(numbers),
+                    ]
+                )
+            measure = _("Total") if indicator.type == IndicatorType.WHOLE_NUMBER else _("Median")
+            column = 2 if indicator.type == IndicatorType.WHOLE_NUMBER else 3
+            item["columns"] = [
+                _("Region"),
+                _("Countries"),
+                _("Total"),
+                _("Median"),
+                _("Lowest"),
+                _("Highest"),
+            ]
+            if item["rows"]:
+                item["chart"] = charts.bar_chart(
+                    [(row[0], row[column]) for row in item["rows"]],
+                    title=f"{indicator.code} {indicator.title}: {measure} {_('by region')}",
+                    unit=" %" if indicator.type == IndicatorType.PERCENTAGE else "",
+                    description=_("One bar per region; the table gives the same numbers."),
+                )
+        elif indicator.type == IndicatorType.MONEY:
+            totals: dict = {}
+            for _country, answer in reported:
+                number = _number(_value(answer))
+                if number is not None:
+                    count, amount = totals.get(answer.get("currency", ""), (0, Decimal(0)))
+                    totals[answer.get("currency", "")] = (count + 1, amount + number)
+            item["columns"] = [_("Currency"), _("Countries"), _("Total allocated")]
+            item["rows"] = [
+                [code, count, amount] for code, (count, amount) in sorted(totals.items())
+            ]
+        else:
+            labels = {o.value: o.label for o in indicator.options.all()}
+            counts: dict = {}
+            for _country, answer in reported:
+                value = _value(answer)
+                label = {True: _("Yes"), False: _("No")}.get(value, labels.get(value, value))
+                if indicator.type in (IndicatorType.FREE_TEXT,):
+                    label = _("Answered")
+                counts[str(label)] = counts.get(str(label), 0) + 1
+            item["columns"] = [_("Answer"), _("Countries")]
+            item["rows"] = [[label, n] for label, n in sorted(counts.items())]
+        item["rows"] = [[_display(v) for v in row] for row in item["rows"]]
+        out.append(item)
+    return out
+
+
+def _display(value) -> str:
+    if isinstance(value, Decimal):
+        return charts.number(
+            value.quantize(Decimal("0.01")) if value != value.to_integral() else value
+        )
+    return str(value)
+
+
+# --- Building the dossier ------------------------------------------------------------------
+
+
+def compile_report(
+    cycle: ReviewCycle, *, language: str = "en", version: int = 1, built_by=""
+) -> tuple[pdf.Rendered, CompileStats]:
+    """Draw (or reuse) every part of the cycle's compiled report and join them."""
+    started = timezone.now()
+    stats = CompileStats()
+    with translation.override(language):
+        documents = approved_documents(cycle, language)
+        matrix = cycle.matrix
+        indicators = list(Indicator.objects.of_matrix(matrix))
+        common = {
+            "cycle": cycle,
+            "language": language,
+            "dir": pdf.direction(language),
+            "documents": documents,
+        }
+        front_html = render_to_string(
+            "pdf/dossier_front.html",
+            common
+            | {
+                "participation": participation(cycle),
+                "success": success.indicators_of_success([d.snapshot.content for d in documents]),
+                "synthesis": synthesis(documents, indicators),
+            },
+        )
+        front = pdf.render_html(front_html)
+        chapters = [chapter(document, stats) for document in documents]
+        stats.chapters = len(chapters)
+        annex_key = _key(
+            "annex", pdf.TEMPLATE_VERSION, language, matrix.pk, matrix_io.export_rows(matrix)
+        )
+        annex = cached(
+            annex_key,
+            lambda: pdf.render_html(
+                render_to_string(
+                    "pdf/dossier_annex.html", common | {"tree": matrix_io.matrix_tree(matrix)}
+                )
+            ),
+            count=False,
+        )
+        body = [front, *chapters, annex]
+        cover = _cover(
+            cycle, common, body, documents, version=version, built_by=built_by, started=started
+        )
+        title = _("%(cycle)s: compiled report of the voluntary country reviews") % {
+            "cycle": cycle.name
+        }
+    merged = merge([cover, *body], chapters_from=2, chapter_count=len(chapters), language=language,
+                   title=title)  # fmt: skip
+    stats.seconds = round((timezone.now() - started).total_seconds(), 2)
+    return merged, stats
+
+
+def chapter(document: pdf.ReviewDocument, stats: CompileStats) -> pdf.Rendered:
+    """The review's chapter; when it cannot be drawn, a placeholder saying why, so that one
+    review never stops the dossier of all the others (the problem goes into `stats`)."""
+    problem = {"review": document.review.pk, "country": document.review.country.name}
+    try:
+        rendered = cached(
+            document.content_key("chapter"),
+            lambda: pdf.render_review(document, chapter=True),
+            stats,
+        )
+    except DatabaseError:
+        raise  # the database, not the review: the compile fails and is tried again
+    except Exception as error:  # noqa: BLE001 — any other failure is this review's alone
+        if isinstance(error, pdf.DrawError):
+            reason = str(error)
+        else:
+            logger.exception("Chapter of review %s could not be drawn", document.review.pk)
+            reason = _("an error occurred while drawing it (%(error)s).") % {
+                "error": type(error).__name__
+            }
+        stats.problems.append(problem | {"reason": reason, "placeholder": True})
+        return pdf.render_placeholder(document, reason)
+    stats.problems += [problem | {"reason": n, "placeholder": False} for n in rendered.notes]
+    return rendered
+
+
+def _cover(cycle, common, body, documents, *, version, built_by, started) -> pdf.Rendered:
+    """The cover and the table of contents, drawn once the other parts know their pages."""
+    toc_pages = 1
+    for _attempt in range(4):
+        first = 1 + toc_pages + 1  # cover, contents, then the first page of the front matter
+        entries, page = [], first
+        for index, part in enumerate(body):
+            for item in part.outline:
+                level = 2 if 0 < index < len(body) - 1 else 1
+                entries.append(
+                    {"title": item["title"], "page": page + item["page"], "level": level}
+                )
+            page += part.pages
+        html = render_to_string(
+            "pdf/dossier_cover.html",
+            common | {"entries": entries, "version": version, "built_by": built_by, "built_at": started,
+                      "approved": len(documents), "total_pages": page - 1},
+        )  # fmt: skip
+        cover = pdf.render_html(html)
+        if cover.pages == 1 + toc_pages:
+            return cover
+        toc_pages = cover.pages - 1
+    return cover
+
+
+def merge(
+    parts: list[pdf.Rendered], *, chapters_from: int, chapter_count: int, language: str, title: str
+) -> pdf.Rendered:
+    """One tagged PDF from the tagged parts: pages in order, their structure trees joined under
+    one Document, page numbers laid over as artifacts, one outline."""
+    out = pikepdf.new()
+    structure = _Structure(out)
+    sources = []
+    starts = []
+    for part in parts:
+        source = pikepdf.open(io.BytesIO(part.pdf))
+        sources.append(source)
+        starts.append(len(out.pages))
+        out.pages.extend(source.pages)
+        structure.add(source, out.pages[starts[-1] :])
+    structure.finish()
+    total = len(out.pages)
+    sheets: dict[int, pikepdf.Pdf] = {}
+    for index in range(1, total):  # the cover carries no number
+        chunk = index // FOLIO_CHUNK
+        if chunk not in sheets:
+            sheets[chunk] = pikepdf.open(io.BytesIO(folio_sheet(chunk, language).pdf))
+            sources.append(sheets[chunk])
+        _number_page(out, out.pages[index], sheets[chunk].pages[index % FOLIO_CHUNK])
+    with out.open_outline() as outline:
+        chapter_parent = None
+        for number, (part, start) in enumerate(zip(parts, starts, strict=True)):
+            if number == 0:
+                continue
+            is_chapter = chapters_from <= number < chapters_from + chapter_count
+            for item in part.outline:
+                node = _outline_item(item, start)
+                if is_chapter and chapter_parent is not None:
+                    chapter_parent.children.append(node)
+                else:
+                    outline.root.append(node)
+            if number == chapters_from - 1 and outline.root:
+                # The front matter ends with the "Country reviews" heading: chapters hang there.
+                chapter_parent = outline.root[-1]
+    out.Root.Lang = pikepdf.String(language)
+    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    out.docinfo["/Title"] = title
+    out.docinfo["/Author"] = "UN-Habitat"
+    out.docinfo["/Producer"] = (
+        f"Safer Cities Review Portal, WeasyPrint, pikepdf {pikepdf.__version__}"
+    )
+    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        meta["dc:language"] = [language]
+    buffer = io.BytesIO()
+    # Object streams: the parts' structure trees are many small objects (a third of the size).
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for source in sources:
+        source.close()
+    return pdf.Rendered(buffer.getvalue(), total, [])
+
+
+class _Structure:
+    """The parts' structure trees (tags) joined into one: each part's Document element becomes
+    a Part of the dossier's Document, and the keys that tie pages and annotations to their
+    elements (the parent tree) are renumbered after the parts before it."""
+
+    def __init__(self, out: pikepdf.Pdf):
+        self.out = out
+        self.nums = pikepdf.Array()
+        self.top = out.make_indirect(
+            pikepdf.Dictionary(Type=Name.StructElem, S=Name.Document, K=pikepdf.Array())
+        )
+        self.offset = 0
+        self.role_map = pikepdf.Dictionary()
+
+    def add(self, source: pikepdf.Pdf, pages) -> None:
+        tree = source.Root.get("/StructTreeRoot")
+        if tree is None:
+            return
+        # Copied with the same mapping as the pages, so /Pg points at the dossier's pages.
+        copied = self.out.copy_foreign(tree)
+        nums, size = copied.ParentTree.Nums, 0
+        for i in range(0, len(nums), 2):
+            key = int(nums[i])
+            self.nums.extend([key + self.offset, nums[i + 1]])
+            size = max(size, key + 1)
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + self.offset
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + self.offset
+        kids = copied.K if isinstance(copied.K, pikepdf.Array) else [copied.K]
+        for kid in kids:
+            kid.P = self.top
+            if kid.get("/S") == Name.Document:
+                kid.S = Name.Part
+            self.top.K.append(kid)
+        if "/RoleMap" in copied:
+            for name, value in copied.RoleMap.items():
+                self.role_map[name] = value
+        self.offset += size
+
+    def finish(self) -> None:
+        root = self.out.make_indirect(
+            pikepdf.Dictionary(
+                Type=Name.StructTreeRoot, K=pikepdf.Array([self.top]),
+                ParentTree=self.out.make_indirect(pikepdf.Dictionary(Nums=self.nums)),
+                ParentTreeNextKey=self.offset,
+            )
+        )  # fmt: skip
+        if self.role_map:
+            root.RoleMap = self.role_map
+        self.top.P = root
+        self.out.Root.StructTreeRoot = root
+        self.out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def _number_page(out: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page) -> None:
+    """Draw the page number of `sheet` over `page`, marked as an artifact (not content)."""
+    form = out.copy_foreign(sheet.as_form_xobject())
+    name = page.add_resource(form, Name.XObject, prefix="Folio")
+    page.contents_add(out.make_stream(b"q"), prepend=True)
+    page.contents_add(out.make_stream(b"Q /Artifact BMC q " + bytes(name) + b" Do Q EMC"))
+
+
+def _outline_item(item: dict, start: int) -> pikepdf.OutlineItem:
+    node = pikepdf.OutlineItem(item["title"], start + item["page"])
+    node.children.extend(_outline_item(child, start) for child in item["children"])
+    return node
+
+
+def folio_sheet(chunk: int, language: str) -> pdf.Rendered:
+    """Pages carrying only a page number (chunk 0: pages 1–100, chunk 1: 101–200, …), cached."""
+    first = chunk * FOLIO_CHUNK + 1
+    key = _key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
+    with translation.override(language):
+        html = render_to_string(
+            "pdf/folio.html",
+            {
+                "numbers": range(first, first + FOLIO_CHUNK),
+                "language": language,
+                "dir": pdf.direction(language),
+            },
+        )
+    return cached(key, lambda: pdf.render_html(html, tagged=False), count=False)

@@ -1,0 +1,299 @@
+"""PDFs from objects: pure functions, no Celery, no storage writes (SPEC §6).
+
+Everything is drawn by WeasyPrint from the templates in `templates/pdf/`. The renderer reaches
+nothing but what `LockedFetcher` hands it: the project's own stylesheet and the document's own
+images. Text comes from Django templates with autoescaping, so what a country wrote is text,
+never markup.
+"""
+
+import hashlib
+import io
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from core import uploads
+from reviews import editor, snapshots
+from reviews.models import Attachment, Review, ReviewStatus, Snapshot, Transition
+from reviews.sections import SECTIONS
+
+logger = logging.getLogger(__name__)
+
+# Bump when the templates or styles change in a way that must re-render cached chapters.
+TEMPLATE_VERSION = "2026-11-23.4"
+ASSET_SUFFIXES = {".css"}
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
+RTL_LANGUAGES = {"ar"}
+
+
+class DrawError(Exception):
+    """The review cannot be drawn as it was submitted; the message says why, for people."""
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    # [{"title": "...", "page": 0-based index, "children": [...]}], from the headings.
+    outline: list = field(default_factory=list)
+    # What was left out of the pages and why (an image missing from storage), for people.
+    notes: list = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+class LockedFetcher(URLFetcher):
+    """Hands WeasyPrint two kinds of URL and refuses every other one.
+
+    - `asset:css/pdf.css`: a stylesheet of the project's static files (no `..`, CSS only);
+    - `image:<sha256>`: one of this document's own images, given when the fetcher is made.
+
+    No network, no `file://`, no `data:`, no other path. Refusals are kept in `refused`.
+    """
+
+    def __init__(self, images: dict[str, tuple[bytes, str]] | None = None):
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
+        self.images = images or {}
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme, _sep, rest = url.partition(":")
+        if scheme == "asset":
+            body = self._asset(rest)
+            if body is not None:
+                return URLFetcherResponse(url, body, {"Content-Type": "text/css; charset=utf-8"})
+        elif scheme == "image" and rest in self.images:
+            body, mime_type = self.images[rest]
+            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+        self.refused.append(url)
+        logger.warning("PDF renderer refused to fetch %r", url[:200])
+        raise ValueError("refused by the portal's URL fetcher")
+
+    @staticmethod
+    def _asset(path: str) -> bytes | None:
+        """A stylesheet from the project's own `static/` folder, or None."""
+        root = (Path(settings.BASE_DIR) / "static").resolve()
+        if not path or path.startswith("/") or ".." in Path(path).parts:
+            return None
+        if Path(path).suffix not in ASSET_SUFFIXES:
+            return None
+        found = (root / path).resolve()
+        if not found.is_relative_to(root) or not found.is_file():
+            return None
+        return found.read_bytes()
+
+
+def render_html(html: str, *, images=None, tagged: bool = True, fetcher=None) -> Rendered:
+    """HTML → PDF bytes, page count and outline. Tagged PDF/UA-1 unless `tagged` is False."""
+    fetcher = fetcher or LockedFetcher(images)
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(pdf_tags=tagged)
+    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    pdf = document.write_pdf(**options)
+    return Rendered(pdf, len(document.pages), _outline(document.make_bookmark_tree()))
+
+
+def _outline(tree) -> list:
+    return [
+        {"title": label, "page": target[0], "children": _outline(children)}
+        for label, target, children, _state in tree
+    ]
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def text_direction(text: str, default: str = "ltr") -> str:
+    """The direction of a text by its first strong character (the Unicode bidi rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
+# --- The country review ------------------------------------------------------------------
+
+
+@dataclass
+class ReviewDocument:
+    """What a review PDF shows: a submitted version of the review, and how it stands."""
+
+    review: Review
+    snapshot: Snapshot
+    draft: bool
+    approval: Transition | None
+    language: str
+    _images: dict | None = field(default=None, init=False, repr=False)
+    # Images left out of the pages: [(attachment as submitted, why)], known once images() ran.
+    left_out: list = field(default_factory=list, init=False, repr=False)
+
+    def content_key(self, mode: str) -> str:
+        """The hash of everything the rendered pages depend on (the chapter cache's key)."""
+        approval = (
+            {"by": str(self.approval.by), "at": self.approval.at.isoformat()}
+            if self.approval
+            else None
+        )
+        payload = {
+            "template": TEMPLATE_VERSION,
+            "mode": mode,
+            "language": self.language,
+            "country": [self.review.country.name, self.review.country.iso3],
+            "cycle": [self.review.cycle.name, self.review.cycle.assembly],
+            "version": self.snapshot.version,
+            "content": self.snapshot.content,  # with the images' hashes (attachments)
+            "draft": self.draft,
+            "approval": approval,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def images(self) -> dict[str, tuple[bytes, str]]:
+        """The review's own PNG and JPEG evidence, by content hash, as submitted.
+
+        An image gone from storage, or changed there since it was submitted, is left out
+        (`left_out` says which and why). An image that the upload check refuses today (too
+        many pixels, data that lies about its size) raises DrawError: the review cannot be
+        drawn as submitted until the secretariat deals with that file.
+        """
+        if self._images is None:
+            self._images, self.left_out = {}, []
+            wanted = [
+                a for a in self.snapshot.content.get("attachments", []) if a["kind"] in IMAGE_TYPES
+            ]
+            stored = {
+                a.sha256: a
+                for a in Attachment.objects.filter(
+                    review=self.review, sha256__in=[a["sha256"] for a in wanted]
+                )
+            }
+            for submitted in wanted:
+                body, why = _stored_body(stored.get(submitted["sha256"]))
+                if body is None:
+                    self.left_out.append((submitted, why))
+                    continue
+                try:
+                    self._images[submitted["sha256"]] = _without_metadata(body, submitted["kind"])
+                except ValidationError as error:
+                    raise DrawError(
+                        _("the image %(name)s cannot be drawn: %(reason)s")
+                        % {"name": submitted["name"], "reason": " ".join(error.messages)}
+                    ) from None
+        return self._images
+
+    def notes(self) -> list[str]:
+        """What the pages leave out, in words (after images() has run)."""
+        return [
+            _("The image %(name)s was left out: %(why)s") % {"name": a["name"], "why": why}
+            for a, why in self.left_out
+        ]
+
+    def context(self) -> dict:
+        content = self.snapshot.content
+        shown = snapshots.as_submitted(self.review, self.snapshot)
+        images = self.images()
+        return {
+            "review": self.review,
+            "country": self.review.country,
+            "cycle": self.review.cycle,
+            "snapshot": self.snapshot,
+            "draft": self.draft,
+            "approval": self.approval,
+            "language": self.language,
+            "dir": direction(self.language),
+            "written_in": dict(settings.LANGUAGES).get(content.get("language"), ""),
+            "written_language": content.get("language") or self.review.language,
+            "sections": [
+                (s, text, text_direction(text, direction(self.language)))
+                for s in SECTIONS
+                for text in [shown["sections"][s.key]]
+            ],
+            "outcomes": editor.by_outcome(shown["rows"], lambda row: row[0]),
+            "practices": shown["practices"],
+            "municipalities": shown["municipalities"],
+            "attachments": shown["attachments"],
+            "figures": [a for a in shown["attachments"] if a["sha256"] in images],
+            "left_out": self.left_out,
+        }
+
+
+def _stored_body(attachment: Attachment | None) -> tuple[bytes | None, str]:
+    """The attachment's bytes as submitted, or None and why not."""
+    if attachment is None:
+        return None, _("the attachment is no longer in the review.")
+    try:
+        with attachment.file.open("rb") as handle:
+            body = handle.read(settings.UPLOAD_MAX_BYTES + 1)
+    except OSError:
+        return None, _("the file is missing from storage.")
+    if hashlib.sha256(body).hexdigest() != attachment.sha256:
+        return None, _("the stored file differs from the one submitted.")
+    return body, ""
+
+
+def _without_metadata(body: bytes, kind: str) -> tuple[bytes, str]:
+    """The image's pixels only: comments, EXIF (a photo's GPS position) and text chunks of
+    an uploaded image do not travel into a published PDF. Decoded within the upload limits."""
+    with uploads.decode_image(io.BytesIO(body), kind) as image:
+        clean = image.copy()
+    clean.info = {k: v for k, v in clean.info.items() if k == "transparency"}
+    out = io.BytesIO()
+    clean.save(out, format="PNG" if kind == "png" else "JPEG", quality=90)
+    return out.getvalue(), IMAGE_TYPES[kind]
+
+
+def review_document(
+    review: Review, snapshot: Snapshot, *, draft: bool, language: str = ""
+) -> ReviewDocument:
+    approval = None
+    if not draft:
+        approval = (
+            review.transitions.filter(to_status=ReviewStatus.APPROVED)
+            .select_related("by")
+            .order_by("-at")
+            .first()
+        )
+    return ReviewDocument(review, snapshot, draft, approval, language or review.language)
+
+
+def render_review(document: ReviewDocument, *, chapter: bool = False) -> Rendered:
+    """The country review PDF (cover, contents, sections, answers, …) or, with `chapter`,
+    the same pages as a chapter of the compiled report (no cover, no page numbers: the
+    dossier numbers its pages as a whole)."""
+    with translation.override(document.language):
+        html = render_to_string("pdf/review.html", document.context() | {"chapter": chapter})
+        rendered = render_html(html, images=document.images(), tagged=True)
+        rendered.notes = document.notes()
+    return rendered
+
+
+def render_placeholder(document: ReviewDocument, reason: str) -> Rendered:
+    """A short chapter in place of a review that cannot be drawn, naming the country and why."""
+    context = {
+        "country": document.review.country,
+        "cycle": document.review.cycle,
+        "snapshot": document.snapshot,
+        "reason": reason,
+        "language": document.language,
+        "dir": direction(document.language),
+    }
+    with translation.override(document.language):
+        return render_html(render_to_string("pdf/chapter_placeholder.html", context))
+
+
+def latest_snapshot(review: Review) -> Snapshot | None:
+    return review.snapshots.order_by("-version").first()

@@ -1,0 +1,1 @@
+"""The review pages: lists, the review, the editor, workflow actions and comments."""

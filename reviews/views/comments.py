@@ -1,0 +1,61 @@
+"""Comment threads on a review: opened by the secretariat on the whole review, a section or
+an indicator answer, answered by both sides, resolved by the secretariat."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import permission_required
+from reviews import editor, services
+from reviews.forms import CommentForm, ReplyForm
+from reviews.models import Review, ThreadStatus
+from reviews.sections import BY_KEY
+from reviews.views.pages import REVIEW, render_detail
+
+
+def _at_thread(review, thread) -> HttpResponse:
+    return redirect(reverse("reviews:detail", args=[review.pk]) + f"#thread-{thread.pk}")
+
+
+@require_POST
+@permission_required("reviews.comment_review", reach=REVIEW)
+def comment_add(request: HttpRequest, review: Review) -> HttpResponse:
+    indicators = list(editor.matrix_indicators(review))
+    form = CommentForm(request.POST, review=review, indicators=indicators)
+    if not form.is_valid():
+        return render_detail(request, review, comment_form=form)
+    target = form.cleaned_data["target"]
+    thread = services.add_comment(
+        review, by=request.user, body=form.cleaned_data["body"],
+        section=target if target in BY_KEY else "", indicator=form.indicator_for(target),
+    )  # fmt: skip
+    messages.success(request, _("Your comment was added."))
+    return _at_thread(review, thread)
+
+
+@require_POST
+@permission_required("reviews.comment_review", reach=REVIEW)
+def comment_reply(request: HttpRequest, review: Review, thread: int) -> HttpResponse:
+    thread_obj = get_object_or_404(review.threads, pk=thread)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        reply = {
+            "thread": thread_obj.pk,
+            "text": request.POST.get("body", ""),
+            "errors": form.errors["body"],
+        }
+        return render_detail(request, review, reply=reply)
+    services.reply(thread_obj, by=request.user, body=form.cleaned_data["body"])
+    return _at_thread(review, thread_obj)
+
+
+@require_POST
+@permission_required("reviews.decide_review", reach=REVIEW)
+def comment_status(request: HttpRequest, review: Review, thread: int) -> HttpResponse:
+    thread_obj = get_object_or_404(review.threads, pk=thread)
+    resolved = request.POST.get("status") == ThreadStatus.RESOLVED
+    services.set_thread_status(thread_obj, by=request.user, resolved=resolved)
+    return _at_thread(review, thread_obj)

@@ -1,0 +1,134 @@
+"""The focal point's editor of a review: sections and indicator answers, saved on demand and
+automatically (htmx), refused with the other person's text kept when someone saved first."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from accounts.access import permission_required
+from reviews import editor, evidence
+from reviews.forms import SectionsForm, field_html
+from reviews.models import Comment, Review, ThreadStatus
+from reviews.sections import SECTIONS
+from reviews.views.pages import REVIEW
+
+
+@permission_required("reviews.change_review", reach=REVIEW)
+def review_edit(request: HttpRequest, review: Review) -> HttpResponse:
+    """The focal point's editor: sections, indicator answers, autosave."""
+    if not review.is_editable:
+        messages.info(
+            request,
+            _("This review is %(status)s: it is read-only.")
+            % {"status": review.get_status_display().lower()},
+        )
+        return redirect("reviews:detail", review.pk)
+    # The answers are read once, here, for the forms and for the progress and missing lists.
+    prefetch_related_objects([review], "answers")
+    indicators = list(editor.matrix_indicators(review))
+    data = request.POST if request.method == "POST" else None
+    sections_form = SectionsForm(data, instance=review)
+    answer_forms = editor.editor_forms(review, indicators, data)
+    conflict = None
+    if request.method == "POST" and sections_form.is_valid():
+        try:
+            review = editor.save_draft(
+                review, by=request.user, base_version=sections_form.cleaned_data["lock_version"],
+                sections={s.key: sections_form.cleaned_data[s.key] for s in SECTIONS},
+                language=sections_form.cleaned_data["language"], answer_forms=answer_forms,
+            )  # fmt: skip
+        except editor.StaleEdit as stale:
+            conflict = stale.review
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reviews:detail", review.pk)
+        else:
+            return _saved(request, review, indicators, answer_forms) or _page(
+                request, review, sections_form, answer_forms, None, indicators
+            )
+    if request.htmx and request.method == "POST":
+        return _save_status(
+            request, review, indicators, conflict=conflict, sections_form=sections_form
+        )
+    return _page(request, review, sections_form, answer_forms, conflict, indicators)
+
+
+def _saved(request: HttpRequest, review: Review, indicators, answer_forms) -> HttpResponse | None:
+    """After a save: the status bar (autosave), or back to the editor; None when some answers
+    need correcting, so that the page shows their errors with exactly what was typed."""
+    if request.htmx:
+        return _save_status(request, review, indicators, saved=True)
+    invalid = [f.indicator.code for f in answer_forms if not f.is_valid()]
+    if not invalid:
+        messages.success(request, _("Saved."))
+        return redirect("reviews:edit", review.pk)
+    messages.warning(
+        request,
+        _("Saved. Some answers need correcting: %(codes)s.") % {"codes": ", ".join(invalid)},
+    )
+    return None
+
+
+def _page(request, review, sections_form, answer_forms, conflict, indicators) -> HttpResponse:
+    context = _editor_context(review, sections_form, answer_forms, conflict, indicators)
+    context |= evidence.evidence_context(review, request.user)
+    return render(request, "reviews/review_edit.html", context)
+
+
+def _save_status(request: HttpRequest, review: Review, indicators, **context) -> HttpResponse:
+    """The save-status bar, and (out of band) the up-to-date "ready to submit" section."""
+    context["review"] = review
+    status = render_to_string("reviews/review_edit.html#save-status", context, request)
+    ready = render_to_string(
+        "reviews/review_edit.html#ready",
+        {"review": review, "oob": True, **_readiness(review, indicators)},
+        request,
+    )
+    return HttpResponse(status + ready)
+
+
+# The answer fields shown in the second row of an indicator, after the others.
+SECOND_ROW = ("source", "note", "reason")
+
+
+def _editor_context(review, sections_form, answer_forms, conflict, indicators) -> dict:
+    # Each field's markup is built in Python (reviews.forms.field_html), not by a template per
+    # field: the editor has about 150 of them.
+    rows = [
+        (
+            form,
+            [field_html(form[name]) for name in form.fields if name not in SECOND_ROW],
+            [field_html(form[name]) for name in SECOND_ROW],
+        )
+        for form in answer_forms
+    ]
+    outcomes = editor.by_outcome(rows, lambda row: row[0].indicator)
+    threads = (
+        review.threads.filter(status=ThreadStatus.OPEN)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+    )
+    return {
+        "review": review,
+        "sections_form": sections_form,
+        "language_field": field_html(sections_form["language"]),
+        "section_fields": [
+            (s, sections_form[s.key], field_html(sections_form[s.key])) for s in SECTIONS
+        ],
+        "outcomes": outcomes,
+        "conflict": conflict,
+        "open_threads": threads,
+        **_readiness(review, indicators),
+    }
+
+
+def _readiness(review: Review, indicators) -> dict:
+    """The "ready to submit" section's lists, from the matrix the editor has already read."""
+    return {
+        "missing": editor.missing_for_submission(review, indicators),
+        "progress": editor.progress_of(review, indicators),
+    }

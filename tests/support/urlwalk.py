@@ -1,0 +1,386 @@
+"""The table of every URL of the portal × every persona × GET and POST (SPEC §10), and the
+objects its URLs name (tests/test_url_walk.py walks it; test_headers.py and
+test_bad_input_corpus.py reuse it).
+
+The test walks Django's URL resolver, so a URL added anywhere (an app, allauth, the admin)
+without a row in ACCESS fails `test_every_url_is_in_the_table`. Each row names, for GET and
+for POST, what each persona gets:
+
+- OK: the page or the action (2xx, or a redirect that is not to a sign-in page);
+- LOGIN: a redirect to a sign-in page (the portal's, or the admin's, which is the portal's);
+- DENY: 403 or 404, and nothing changes;
+- NOPE: 405 (the URL does not take that method);
+- GONE: 410 (an invitation link that is not valid).
+
+The objects in the URLs belong to Kenya (the focal point's country); Colombia's focal point is
+the "other country". The deactivated person is a second focal point of Kenya whose designation
+was ended (sign-in refused, open sessions dropped). The per-app tables
+(tests/reviews/test_access_table.py, tests/reports/test_report_access.py,
+tests/countries/test_country_access.py, tests/indicators/test_cycle_access.py) go further into
+each app's states; this one makes sure nothing anywhere is left out.
+
+Every POST is made in a savepoint rolled back afterwards; a POST that is refused (LOGIN,
+DENY, NOPE, GONE) must leave every table of the portal as it was.
+"""
+
+import datetime
+import re
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from countries import services as country_services
+from countries.models import FocalPoint, Partner, SaferCitiesTool, ToolUse
+from indicators import services as cycle_services
+from indicators.models import CycleStatus, Outcome, ReviewCycle
+from reports.models import RenderJob, ReportKind
+from reviews import services
+from reviews.models import Attachment, CommentThread, GoodPractice, Review
+from tests.support import factories
+from tests.support.clients import client_for
+from tests.support.reviews import fill
+
+PERSONAS = ("anonymous", "focal_point", "other_focal_point", "reviewer", "admin", "board",
+            "deactivated")  # fmt: skip
+OK, LOGIN, DENY, NOPE, GONE = "OK", "LOGIN", "DENY", "NOPE", "GONE"
+
+# What each kind of page gives each persona, in the order of PERSONAS:
+#              anon   fp_KEN fp_COL reviewer admin board  deactivated
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, LOGIN)
+COUNTRY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN)  # Kenya's, and the secretariat
+COUNTRY_READ = (LOGIN, OK, DENY, OK, OK, OK, LOGIN)  # … and the Board may read it
+EDITOR = (LOGIN, OK, DENY, DENY, DENY, DENY, LOGIN)  # what only Kenya writes
+FOCAL_POINTS = (LOGIN, OK, OK, DENY, DENY, DENY, LOGIN)  # each for their own country
+SECRETARIAT = (LOGIN, DENY, DENY, OK, OK, DENY, LOGIN)
+BOARD_READ = (LOGIN, DENY, DENY, OK, OK, OK, LOGIN)  # the secretariat and the Board
+ADMIN = (LOGIN, DENY, DENY, DENY, OK, DENY, LOGIN)
+SIGN_IN = (LOGIN,) * 7  # Django's admin site: nobody here is staff
+SIGNED_OUT = (LOGIN, DENY, DENY, DENY, DENY, DENY, LOGIN)  # the admin's sign-in page
+NO_METHOD = (NOPE,) * 7
+SIGNED_NO_METHOD = (LOGIN, NOPE, NOPE, NOPE, NOPE, NOPE, LOGIN)
+NETWORK_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, NOPE, LOGIN)
+SECRETARIAT_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, DENY, LOGIN)
+NOT_VALID = (GONE,) * 7  # an invitation link that is not (or no longer) valid
+NOT_FOUND = (DENY,) * 7  # a key that is not valid
+# fmt: skip
+
+# route (as Django's resolver spells it) → (GET, POST)
+ACCESS = {
+    "": (SIGNED_IN, SIGNED_IN),
+    "healthz": (PUBLIC, PUBLIC),
+    "i18n/setlang/": (NO_METHOD, PUBLIC),
+    # Accounts: the portal's own invitation, then allauth's pages and two-factor
+    "accounts/invitation/<str:token>/": (NOT_VALID, NOT_VALID),
+    "accounts/login/": (PUBLIC, PUBLIC),
+    "accounts/logout/": (SIGNED_IN, SIGN_IN),
+    "accounts/inactive/": (PUBLIC, NO_METHOD),
+    "accounts/signup/": (PUBLIC, PUBLIC),  # closed: a page that says so
+    "accounts/reauthenticate/": (SIGNED_IN, SIGNED_IN),
+    "accounts/email/": (SIGNED_IN, SIGNED_IN),
+    "accounts/confirm-email/": (PUBLIC, NO_METHOD),
+    "accounts/password/change/": (SIGNED_IN, SIGNED_IN),
+    "accounts/password/set/": (SIGNED_IN, SIGNED_IN),
+    "accounts/password/reset/": (PUBLIC, PUBLIC),
+    "accounts/login/code/confirm/": (SIGNED_IN, SIGNED_IN),
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": (NOT_FOUND, NOT_FOUND),
+    "accounts/password/reset/key/done/": (PUBLIC, NO_METHOD),
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (NOT_FOUND, NOT_FOUND),
+    "accounts/password/reset/done/": (PUBLIC, NO_METHOD),
+    "accounts/2fa/": (SIGNED_IN, SIGNED_NO_METHOD),
+    "accounts/2fa/authenticate/": (SIGNED_IN, SIGNED_IN),
+    "accounts/2fa/reauthenticate/": (SIGNED_IN, SIGNED_IN),
+    "accounts/2fa/totp/activate/": (SIGNED_IN, SIGNED_IN),
+    # Only the secretariat has an authenticator and recovery codes (focal points and the
+    # Board may enrol, but these have not).
+    "accounts/2fa/totp/deactivate/": (SECRETARIAT, SECRETARIAT),
+    "accounts/2fa/recovery-codes/": (SECRETARIAT, SIGNED_NO_METHOD),
+    "accounts/2fa/recovery-codes/generate/": (SIGNED_IN, SIGNED_IN),
+    "accounts/2fa/recovery-codes/download/": (SECRETARIAT, SECRETARIAT),
+    # Member states and the Global Network
+    "countries/": (SIGNED_IN, SIGNED_IN),
+    "countries/observer-states/add/": (ADMIN, ADMIN),
+    "countries/network/partners/": (BOARD_READ, NETWORK_NO_METHOD),
+    "countries/network/partners/add/": (SECRETARIAT, SECRETARIAT),
+    "countries/network/partners/<int:pk>/edit/": (SECRETARIAT, SECRETARIAT),
+    "countries/network/partners/<int:pk>/delete/": (SECRETARIAT, SECRETARIAT),
+    "countries/network/tools/": (BOARD_READ, NETWORK_NO_METHOD),
+    "countries/network/tools/add/": (SECRETARIAT, SECRETARIAT),
+    "countries/network/tools/<int:pk>/edit/": (SECRETARIAT, SECRETARIAT),
+    "countries/network/tools/<int:pk>/uses/add/": (SECRETARIAT, SECRETARIAT),
+    "countries/network/tool-uses/<int:pk>/delete/": (SECRETARIAT_NO_METHOD, SECRETARIAT),
+    "countries/<iso3:iso3>/": (COUNTRY_READ, COUNTRY_READ),
+    "countries/<iso3:iso3>/status/": (SECRETARIAT, SECRETARIAT),
+    "countries/<iso3:iso3>/municipalities/add/": (COUNTRY, COUNTRY),
+    "countries/<iso3:iso3>/municipalities/<int:pk>/edit/": (COUNTRY, COUNTRY),
+    "countries/<iso3:iso3>/municipalities/<int:pk>/delete/": (COUNTRY, COUNTRY),
+    "countries/<iso3:iso3>/focal-points/add/": (ADMIN, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/edit/": (ADMIN, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/deactivate/": (SIGNED_NO_METHOD, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/reinvite/": (SIGNED_NO_METHOD, ADMIN),
+    "countries/<iso3:iso3>/focal-points/<int:pk>/letter/": (COUNTRY_READ, SIGNED_NO_METHOD),
+    # Cycles and their matrices (a cycle in planning; the export is of the open cycle)
+    "cycles/": (SIGNED_IN, SIGNED_IN),
+    "cycles/add/": (ADMIN, ADMIN),
+    "cycles/<int:pk>/": (BOARD_READ, BOARD_READ),
+    "cycles/<int:pk>/edit/": (ADMIN, ADMIN),
+    "cycles/<int:pk>/matrix.<str:fmt>": (SIGNED_IN, SIGNED_NO_METHOD),
+    "cycles/<int:pk>/matrix/import/": (ADMIN, ADMIN),
+    "cycles/<int:pk>/matrix/version/<str:action>/": (SIGNED_NO_METHOD, ADMIN),
+    "cycles/<int:pk>/matrix/<str:kind>/add/": (ADMIN, ADMIN),
+    "cycles/<int:pk>/matrix/<str:kind>/<int:node>/edit/": (ADMIN, ADMIN),
+    "cycles/<int:pk>/matrix/<str:kind>/<int:node>/delete/": (ADMIN, ADMIN),
+    "cycles/<int:pk>/matrix/<str:kind>/<int:node>/move/": (SIGNED_NO_METHOD, ADMIN),
+    "cycles/<int:pk>/<str:action>/": (ADMIN, ADMIN),
+    # Kenya's review, returned to Kenya in the open cycle
+    "reviews/": (SIGNED_IN, SIGNED_IN),
+    "reviews/queue/": (SECRETARIAT, SECRETARIAT),
+    "reviews/start/<int:cycle>/": (SIGNED_NO_METHOD, FOCAL_POINTS),
+    "reviews/<int:pk>/": (COUNTRY, COUNTRY),
+    "reviews/<int:pk>/edit/": (EDITOR, EDITOR),
+    "reviews/<int:pk>/changes/": (COUNTRY, COUNTRY),
+    "reviews/<int:pk>/history/": (SECRETARIAT, SECRETARIAT),
+    "reviews/<int:pk>/comments/": (SIGNED_NO_METHOD, COUNTRY),
+    "reviews/<int:pk>/comments/<int:thread>/reply/": (SIGNED_NO_METHOD, COUNTRY),
+    "reviews/<int:pk>/comments/<int:thread>/status/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "reviews/<int:pk>/attachments/": (SIGNED_NO_METHOD, EDITOR),
+    "reviews/<int:pk>/attachments/<int:att>/": (COUNTRY, SIGNED_NO_METHOD),
+    "reviews/<int:pk>/attachments/<int:att>/delete/": (SIGNED_NO_METHOD, EDITOR),
+    "reviews/<int:pk>/practices/add/": (EDITOR, EDITOR),
+    "reviews/<int:pk>/practices/<int:practice>/edit/": (EDITOR, EDITOR),
+    "reviews/<int:pk>/practices/<int:practice>/delete/": (EDITOR, EDITOR),
+    "reviews/<int:pk>/<str:action>/": (EDITOR, EDITOR),  # submit
+    # Reports (the published cycle; the job is the DRAFT PDF of Kenya's returned review)
+    "reports/": (BOARD_READ, BOARD_READ),
+    "reports/cycles/<int:cycle>/": (SECRETARIAT, SECRETARIAT),
+    "reports/cycles/<int:cycle>/compile/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "reports/cycles/<int:cycle>/dashboard/": (BOARD_READ, BOARD_READ),
+    "reports/cycles/<int:cycle>/answers.<str:fmt>": (SIGNED_IN, SIGNED_NO_METHOD),
+    "reports/jobs/<int:pk>/": (SECRETARIAT, SECRETARIAT),
+    "reports/jobs/<int:pk>/retry/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "reports/files/<int:pk>/download/": (BOARD_READ, SIGNED_NO_METHOD),
+    "reports/downloads/": (SECRETARIAT, SECRETARIAT),
+    "library/": (PUBLIC, PUBLIC),
+    "library/<int:pk>/download/": (PUBLIC, NO_METHOD),
+    # Django's admin site: staff only, and nobody of PERSONAS is staff
+    "admin/login/": (SIGNED_OUT, SIGNED_OUT),
+    "admin/logout/": (SIGNED_IN, SIGNED_IN),
+    "admin/": (SIGN_IN, SIGN_IN),
+    "admin/password_change/": (SIGN_IN, SIGN_IN),
+    "admin/password_change/done/": (SIGN_IN, SIGN_IN),
+    "admin/autocomplete/": (SIGN_IN, SIGN_IN),
+    "admin/jsi18n/": (SIGN_IN, SIGN_IN),
+    "admin/r/<path:content_type_id>/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/auth/group/": (SIGN_IN, SIGN_IN),
+    "admin/auth/group/add/": (SIGN_IN, SIGN_IN),
+    "admin/auth/group/<path:object_id>/history/": (SIGN_IN, SIGN_IN),
+    "admin/auth/group/<path:object_id>/delete/": (SIGN_IN, SIGN_IN),
+    "admin/auth/group/<path:object_id>/change/": (SIGN_IN, SIGN_IN),
+    "admin/auth/group/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/account/emailaddress/": (SIGN_IN, SIGN_IN),
+    "admin/account/emailaddress/add/": (SIGN_IN, SIGN_IN),
+    "admin/account/emailaddress/<path:object_id>/history/": (SIGN_IN, SIGN_IN),
+    "admin/account/emailaddress/<path:object_id>/delete/": (SIGN_IN, SIGN_IN),
+    "admin/account/emailaddress/<path:object_id>/change/": (SIGN_IN, SIGN_IN),
+    "admin/account/emailaddress/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/mfa/authenticator/": (SIGN_IN, SIGN_IN),
+    "admin/mfa/authenticator/add/": (SIGN_IN, SIGN_IN),
+    "admin/mfa/authenticator/<path:object_id>/history/": (SIGN_IN, SIGN_IN),
+    "admin/mfa/authenticator/<path:object_id>/delete/": (SIGN_IN, SIGN_IN),
+    "admin/mfa/authenticator/<path:object_id>/change/": (SIGN_IN, SIGN_IN),
+    "admin/mfa/authenticator/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessattempt/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessattempt/add/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessattempt/<path:object_id>/history/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessattempt/<path:object_id>/delete/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessattempt/<path:object_id>/change/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessattempt/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accesslog/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accesslog/add/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accesslog/<path:object_id>/history/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accesslog/<path:object_id>/delete/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accesslog/<path:object_id>/change/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accesslog/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessfailurelog/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessfailurelog/add/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessfailurelog/<path:object_id>/history/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessfailurelog/<path:object_id>/delete/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessfailurelog/<path:object_id>/change/": (SIGN_IN, SIGN_IN),
+    "admin/axes/accessfailurelog/<path:object_id>/": (SIGN_IN, SIGN_IN),
+    "admin/^(?P<app_label>auth|account|mfa|axes)/$": (SIGN_IN, SIGN_IN),
+    "admin/(?P<url>.*)$": (SIGN_IN, SIGN_IN),
+}
+
+# The sample value of every URL parameter, by route.
+ARGUMENTS: dict[str, dict] = {}
+
+
+def walk(patterns=None, prefix: str = "") -> list[tuple[str, URLPattern]]:
+    """Every URL pattern of the portal with its full route."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            found += walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            found.append((prefix + str(pattern.pattern), pattern))
+    return found
+
+
+def fill_route(route: str, values: dict) -> str:
+    """The URL of `route` with each parameter replaced by its sample value."""
+
+    def value(match):
+        return str(values[match.group("name")])
+
+    url = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route)
+    url = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", value, url)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+PDF = factories.TEST_PDF
+
+
+def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secretariat_admin,
+                board_member) -> dict:  # fmt: skip
+    """Kenya's things in every kind of cycle, and the people of PERSONAS (the `world`
+    fixture of tests/conftest.py)."""
+    admin = secretariat_admin
+    deactivated = factories.make_focal_point(kenya, email="former.ke@example.org")
+    country_services.deactivate_focal_point(
+        FocalPoint.objects.get(user=deactivated, is_active=True), by=admin
+    )
+    # A cycle in planning with one outcome in its draft matrix.
+    planning = cycle_services.create_cycle(
+        by=admin, name="2024–2026 review cycle", assembly="Third session",
+        opens_on=datetime.date(2024, 7, 1), deadline=datetime.date(2026, 3, 31),
+    )  # fmt: skip
+    outcome = Outcome(matrix=planning.matrix, code="1", title="Safer public spaces")
+    cycle_services.save_node(outcome)
+    # The seeded first cycle, open, with Kenya's draft and its evidence and comments.
+    open_ = cycle_services.open_cycle(
+        ReviewCycle.objects.get(name="2021–2023 review cycle"), by=admin
+    )
+    review = fill(services.start_review(kenya, open_, by=focal_point), focal_point)
+    review = services.submit_review(review, by=focal_point)  # its DRAFT PDF is queued
+    review = services.return_review(review, by=reviewer, reason="Please add the 2023 figures.")
+    draft_pdf = RenderJob.objects.get(review=review)
+    thread = CommentThread.objects.create(review=review, section="measures")
+    practice = GoodPractice.objects.create(review=review, title="Lit markets", description="L.")
+    attachment = Attachment.objects.create(
+        review=review, file=ContentFile(PDF, name="evidence.pdf"), original_name="survey.pdf",
+        kind="pdf", size=len(PDF), sha256="0" * 64, uploaded_by=focal_point,
+    )  # fmt: skip
+    # A published cycle: Kenya's final PDF (in the public library) and the compiled report.
+    day = datetime.date(2020, 1, 1)
+    published = ReviewCycle.objects.create(
+        name="Published cycle", assembly="A", opens_on=day, deadline=day.replace(month=6),
+        status=CycleStatus.PUBLISHED,
+    )  # fmt: skip
+    ken_published = Review.objects.create(country=kenya, cycle=published, status="published")
+    final = factories.make_report_file(published, ReportKind.REVIEW, review=ken_published, by=admin)
+    dossier = factories.make_report_file(published, ReportKind.DOSSIER, number=1, by=admin)
+    # The Global Network.
+    partner = Partner.objects.create(organisation="Nairobi Safety Forum", type="civil_society",
+                                     country=kenya, joined_on=day)  # fmt: skip
+    tool = SaferCitiesTool.objects.create(name="Safety audit", description="D.", owner="UN-Habitat")
+    use = ToolUse.objects.create(tool=tool, country=kenya, kind="piloted", on=day)
+    municipality = factories.make_municipality(kenya)
+    kenya_fp = FocalPoint.objects.get(user=focal_point)
+    kenya_fp.letter.save("letter.pdf", ContentFile(PDF))
+    group = Group.objects.order_by("pk").first()
+    people = {
+        "anonymous": None, "focal_point": focal_point, "other_focal_point": other_focal_point,
+        "reviewer": reviewer, "admin": admin, "board": board_member, "deactivated": deactivated,
+    }  # fmt: skip
+    r, c = review.pk, published.pk
+    arguments = {
+        "accounts/invitation/<str:token>/": {"token": "not-an-invitation"},
+        "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": {"key": "not-a-key"},
+        "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": {
+            "uidb36": "1",
+            "key": "not-a-key",
+        },
+        "countries/network/partners/<int:pk>/edit/": {"pk": partner.pk},
+        "countries/network/partners/<int:pk>/delete/": {"pk": partner.pk},
+        "countries/network/tools/<int:pk>/edit/": {"pk": tool.pk},
+        "countries/network/tools/<int:pk>/uses/add/": {"pk": tool.pk},
+        "countries/network/tool-uses/<int:pk>/delete/": {"pk": use.pk},
+        "countries/<iso3:iso3>/municipalities/<int:pk>/edit/": {"pk": municipality.pk},
+        "countries/<iso3:iso3>/municipalities/<int:pk>/delete/": {"pk": municipality.pk},
+        "cycles/<int:pk>/matrix.<str:fmt>": {"pk": open_.pk, "fmt": "csv"},
+        "cycles/<int:pk>/matrix/import/": {"pk": planning.pk},
+        "cycles/<int:pk>/matrix/version/<str:action>/": {"pk": open_.pk, "action": "new"},
+        "cycles/<int:pk>/matrix/<str:kind>/add/": {"pk": planning.pk, "kind": "outcome"},
+        "cycles/<int:pk>/<str:action>/": {"pk": planning.pk, "action": "open"},
+        "reviews/start/<int:cycle>/": {"cycle": open_.pk},
+        "reviews/<int:pk>/<str:action>/": {"pk": r, "action": "submit"},
+        "reports/cycles/<int:cycle>/answers.<str:fmt>": {"cycle": c, "fmt": "csv"},
+        "reports/jobs/<int:pk>/": {"pk": draft_pdf.pk},
+        "reports/jobs/<int:pk>/retry/": {"pk": draft_pdf.pk},
+        "reports/files/<int:pk>/download/": {"pk": dossier.pk},
+        "library/<int:pk>/download/": {"pk": final.pk},
+    }
+    defaults = {
+        "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
+        "practice": practice.pk, "node": outcome.pk, "kind": "outcome", "cycle": c,
+        "object_id": group.pk, "content_type_id": 1, "app_label": "auth", "url": "nothing/",
+    }  # fmt: skip
+    for route, _pattern in walk():
+        values = dict(defaults)
+        if route.startswith("countries/<iso3:iso3>/focal-points/<int:pk>"):
+            values["pk"] = kenya_fp.pk
+        elif route.startswith("cycles/<int:pk>"):
+            values["pk"] = planning.pk
+        elif route.startswith("reviews/<int:pk>"):
+            values["pk"] = r
+        values |= arguments.get(route, {})
+        arguments[route] = values
+    return {"people": people, "arguments": arguments}
+
+
+def outcome(response) -> str:
+    code = response.status_code
+    if code >= 500:
+        return f"SERVER ERROR {code}"
+    if code in (301, 302, 303, 307, 308):
+        target = response["Location"]
+        if target.startswith(("/accounts/login/", "/admin/login/")):
+            return LOGIN
+        return OK
+    if code in (403, 404):
+        return DENY
+    return {405: NOPE, 410: GONE}.get(code, OK if code < 400 else f"HTTP {code}")
+
+
+def fingerprint() -> list:
+    """How many rows each table of the portal holds, and its largest key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(format('SELECT %L, count(*) FROM %I', table_name, table_name),"
+            " ' UNION ALL ') FROM information_schema.tables WHERE table_schema = 'public'"
+            " AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'django_session'"
+        )
+        cursor.execute(cursor.fetchone()[0] + " ORDER BY 1")
+        return cursor.fetchall()
+
+
+def browser(person) -> Client:
+    """A client as the persona, which answers a server error with a 500 page."""
+    client = Client() if person is None else client_for(person)
+    client.raise_request_exception = False
+    return client
+
+
+def observe(world, route: str, method: str, persona: str) -> tuple[str, bool]:
+    """What the persona gets from the route, and whether the database changed."""
+    url = fill_route(route, world["arguments"][route])
+    with transaction.atomic():
+        client = browser(world["people"][persona])
+        before = fingerprint() if method == "post" else None
+        response = getattr(client, method)(url, {})
+        changed = method == "post" and fingerprint() != before
+        transaction.set_rollback(True)
+    return outcome(response), changed
