@@ -12,11 +12,12 @@ test:
 setup:
 	bash scripts/setup.sh
 
-## make lint: ruff (style) and import-linter (the apps' layers, pyproject.toml).
+## make lint: ruff (style), import-linter (the apps' layers, pyproject.toml) and mypy (types).
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	DEBUG=1 DATABASE_URL=postgres://unused/unused .venv/bin/mypy
 
 ## make lock: pin the whole install set again after a change to pyproject.toml's dependencies.
 lock:

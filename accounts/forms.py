@@ -32,7 +32,8 @@ class InvitationPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
@@ -50,8 +51,11 @@ class _CodeOnce:
     refused like a wrong one, on every web node (allauth alone remembers codes in the cache,
     for 30 seconds, though a code stays valid for 90)."""
 
+    authenticator: Authenticator  # set by allauth's form, which comes next in the MRO
+
     def clean_code(self) -> str:
-        code = super().clean_code()  # allauth: rate limit, then the code against every factor
+        # allauth: rate limit, then the code against every factor (a mixin: mypy cannot know)
+        code = super().clean_code()  # type: ignore[misc]
         if self.authenticator.type == Authenticator.Type.TOTP:
             _accept_totp_step_once(self.authenticator, code)
         return code

@@ -1,4 +1,5 @@
 import hashlib
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import SECRETARIAT_ROLES, Role
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
@@ -28,9 +29,11 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who signs in with their e-mail address."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Sign-in by e-mail and one full name: AbstractUser's fields removed (the stubs type them
+    # as always present).
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("full name"), max_length=200)
     language = models.CharField(
@@ -39,9 +42,9 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # by e-mail
 
     class Meta:
         verbose_name = _("user")

@@ -62,7 +62,7 @@ _REVIEWER = [
     *_MANAGE_NETWORK_RECORDS,
 ]
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.FOCAL_POINT: [
         "countries.view_country",
         "countries.view_focalpoint",

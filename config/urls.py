@@ -8,7 +8,7 @@ from dashboard import views as dashboard_views
 from reports import urls as report_urls
 
 # The admin signs in through allauth too (two-factor, lock-out).
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),

@@ -41,7 +41,8 @@ class CountryStatusForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("champion_since") and not data.get("is_champion"):
             self.add_error(
                 "champion_since", _("Only a champion country has a date since which it is one.")
@@ -61,7 +62,8 @@ class ObserverStateForm(forms.ModelForm):
         return self.cleaned_data["iso3"].upper()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         checks = {"iso2": r"^[A-Z]{2}$", "iso3": r"^[A-Z]{3}$", "m49": r"^[0-9]{3}$"}
         for field, pattern in checks.items():
             if data.get(field) and not re.match(pattern, data[field]):
@@ -76,7 +78,8 @@ class MunicipalityForm(forms.ModelForm):
         widgets = {"joined_on": DateInput()}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         name, province = data.get("name"), data.get("province", "")
         if name:
             clash = Municipality.objects.filter(
@@ -158,7 +161,8 @@ class PartnerForm(forms.ModelForm):
         return _not_in_future(self.cleaned_data["joined_on"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # Only when both fields are valid: an unknown country already has its own message.
         if "country" in data and "region" in data and not data["country"] and not data["region"]:
             self.add_error("country", _("Give the partner's country or region."))
@@ -189,7 +193,8 @@ class ToolUseForm(forms.ModelForm):
         return _not_in_future(self.cleaned_data["on"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # The tool is not a field of the form, so Django leaves this uniqueness to us.
         if all(data.get(f) for f in ("country", "kind", "on")):
             clash = ToolUse.objects.filter(

@@ -1,19 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services as account_services
 from accounts.access import Reach, permission_required
+from accounts.http import PortalRequest
 from countries import services
 from countries.forms import CountryStatusForm, FocalPointForm, MunicipalityForm, ObserverStateForm
 from countries.models import NETWORK_TARGET, Country, FocalPoint, Municipality, Region
 
 
-def _country(request: HttpRequest, iso3: str) -> Country:
+def _country(request: PortalRequest, iso3: str) -> Country:
     """The country if the user may see it, else 404."""
     return get_object_or_404(Country.objects.visible_to(request.user), iso3=iso3.upper())
 
@@ -21,7 +22,7 @@ def _country(request: HttpRequest, iso3: str) -> Country:
 COUNTRY = Reach("iso3", _country)
 
 
-def country_list(request: HttpRequest) -> HttpResponse:
+def country_list(request: PortalRequest) -> HttpResponse:
     countries = Country.objects.visible_to(request.user).annotate(
         network_size=Count("municipalities", distinct=True),
         active_focal_points=Count(
@@ -50,7 +51,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(reach=COUNTRY)
-def country_detail(request: HttpRequest, country: Country) -> HttpResponse:
+def country_detail(request: PortalRequest, country: Country) -> HttpResponse:
     focal_points = country.focal_points.select_related("user").order_by("-is_active", "kind")
     municipalities = list(country.municipalities.all())
     context = {
@@ -67,7 +68,7 @@ def country_detail(request: HttpRequest, country: Country) -> HttpResponse:
 
 
 @permission_required("countries.change_country_status", reach=COUNTRY)
-def country_status(request: HttpRequest, country: Country) -> HttpResponse:
+def country_status(request: PortalRequest, country: Country) -> HttpResponse:
     form = CountryStatusForm(request.POST or None, instance=country)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -77,7 +78,7 @@ def country_status(request: HttpRequest, country: Country) -> HttpResponse:
 
 
 @permission_required("countries.add_country")
-def observer_state_add(request: HttpRequest) -> HttpResponse:
+def observer_state_add(request: PortalRequest) -> HttpResponse:
     form = ObserverStateForm(request.POST or None, instance=Country(is_member_state=False))
     if request.method == "POST" and form.is_valid():
         country = form.save()
@@ -87,7 +88,7 @@ def observer_state_add(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("countries.add_municipality", reach=COUNTRY)
-def municipality_add(request: HttpRequest, country: Country) -> HttpResponse:
+def municipality_add(request: PortalRequest, country: Country) -> HttpResponse:
     form = MunicipalityForm(request.POST or None, instance=Municipality(country=country))
     if request.method == "POST" and form.is_valid():
         municipality = form.save()
@@ -98,7 +99,7 @@ def municipality_add(request: HttpRequest, country: Country) -> HttpResponse:
 
 
 @permission_required("countries.change_municipality", reach=COUNTRY)
-def municipality_edit(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
+def municipality_edit(request: PortalRequest, country: Country, pk: int) -> HttpResponse:
     municipality = get_object_or_404(country.municipalities, pk=pk)
     form = MunicipalityForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +111,7 @@ def municipality_edit(request: HttpRequest, country: Country, pk: int) -> HttpRe
 
 
 @permission_required("countries.delete_municipality", reach=COUNTRY)
-def municipality_delete(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
+def municipality_delete(request: PortalRequest, country: Country, pk: int) -> HttpResponse:
     municipality = get_object_or_404(country.municipalities, pk=pk)
     if request.method == "POST":
         municipality.delete()
@@ -123,7 +124,7 @@ def municipality_delete(request: HttpRequest, country: Country, pk: int) -> Http
 
 
 @permission_required("countries.add_focalpoint", reach=COUNTRY)
-def focal_point_add(request: HttpRequest, country: Country) -> HttpResponse:
+def focal_point_add(request: PortalRequest, country: Country) -> HttpResponse:
     form = FocalPointForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
@@ -142,7 +143,7 @@ def focal_point_add(request: HttpRequest, country: Country) -> HttpResponse:
 
 
 @permission_required("countries.change_focalpoint", reach=COUNTRY)
-def focal_point_edit(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
+def focal_point_edit(request: PortalRequest, country: Country, pk: int) -> HttpResponse:
     focal_point = get_object_or_404(country.focal_points.select_related("user"), pk=pk)
     form = FocalPointForm(request.POST or None, request.FILES or None, instance=focal_point)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +161,7 @@ def focal_point_edit(request: HttpRequest, country: Country, pk: int) -> HttpRes
 
 @require_POST
 @permission_required("countries.change_focalpoint", reach=COUNTRY)
-def focal_point_deactivate(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
+def focal_point_deactivate(request: PortalRequest, country: Country, pk: int) -> HttpResponse:
     focal_point = get_object_or_404(country.focal_points, pk=pk)
     try:
         services.deactivate_focal_point(focal_point, by=request.user)
@@ -175,7 +176,7 @@ def focal_point_deactivate(request: HttpRequest, country: Country, pk: int) -> H
 
 @require_POST
 @permission_required("countries.change_focalpoint", reach=COUNTRY)
-def focal_point_reinvite(request: HttpRequest, country: Country, pk: int) -> HttpResponse:
+def focal_point_reinvite(request: PortalRequest, country: Country, pk: int) -> HttpResponse:
     focal_point = get_object_or_404(country.focal_points.active().select_related("user"), pk=pk)
     account_services.invite_user(focal_point.user, by=request.user)
     messages.success(
@@ -187,7 +188,7 @@ def focal_point_reinvite(request: HttpRequest, country: Country, pk: int) -> Htt
 
 @require_safe
 @permission_required("countries.view_focalpoint", reach=COUNTRY)
-def focal_point_letter(request: HttpRequest, country: Country, pk: int) -> FileResponse:
+def focal_point_letter(request: PortalRequest, country: Country, pk: int) -> FileResponse:
     focal_point: FocalPoint = get_object_or_404(country.focal_points, pk=pk)
     if not focal_point.letter:
         raise Http404

@@ -1,13 +1,14 @@
 """A cycle's dashboard and the export of its indicator answers (SPEC §7)."""
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import BOARD, any_permission_required, scoped
+from accounts.http import PortalRequest
 from accounts.roles import Role
 from core import spreadsheets
 from countries.models import NETWORK_TARGET, Country, Engagement, FocalPoint
@@ -40,7 +41,7 @@ def _overdue(member_states, reviews, waiting):
 
 
 @any_permission_required("reviews.view_all_reviews", BOARD)
-def dashboard(request: HttpRequest, cycle: int) -> HttpResponse:
+def dashboard(request: PortalRequest, cycle: int) -> HttpResponse:
     """Countries by status and region, the deadline, overdue countries, indicators of success."""
     cycle_obj = get_object_or_404(dashboard_cycles(request.user), pk=cycle)
     today = timezone.localdate()
@@ -85,7 +86,7 @@ COLUMNS = [
 
 @require_safe
 @any_permission_required("reviews.view_review", BOARD)
-def answers_export(request: HttpRequest, cycle: int, fmt: str) -> HttpResponse:
+def answers_export(request: PortalRequest, cycle: int, fmt: str) -> HttpResponse:
     """One row per country × indicator of the reviews the user may see, as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -148,7 +149,7 @@ def _row(review: Review, indicator: Indicator, answer: Answer | None) -> list:
     ]  # fmt: skip
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PortalRequest) -> HttpResponse:
     """Each role's starting page."""
     user = request.user
     context: dict = {"role": user.role, "target": NETWORK_TARGET}

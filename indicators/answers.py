@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import Indicator, IndicatorType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CURRENCIES_CSV = Path(__file__).resolve().parent / "data" / "iso4217.csv"
 MAX_WHOLE = 10**15  # larger than any count a country reports
@@ -68,7 +72,8 @@ def _number(text: str) -> Decimal:
         raise ValidationError(_("Enter a number."), code="not_number") from None
     whole, fraction = MAX_DECIMAL_DIGITS
     digits = number.as_tuple()
-    if len(digits.digits) + digits.exponent > whole or -digits.exponent > fraction:
+    exponent = cast(int, digits.exponent)  # finite: the pattern above lets no NaN or ∞ through
+    if len(digits.digits) + exponent > whole or -exponent > fraction:
         raise ValidationError(
             _("Enter at most %(whole)d digits before the point and %(fraction)d after it.")
             % {"whole": whole, "fraction": fraction},
@@ -167,12 +172,12 @@ class AnswerForm(forms.Form):
             )
         self.fields = value_fields | self.fields
 
-    def value_field_names(self) -> list[tuple[str, str]]:
+    def value_field_names(self) -> list[tuple[str, "StrOrPromise"]]:
         if self.indicator.by_sex:
             return [(f"value_{sex}", label) for sex, label in SEXES]
         return [("value", _("Value"))]
 
-    def _value_field(self, label: str) -> forms.Field:
+    def _value_field(self, label: "StrOrPromise") -> forms.Field:
         kind = self.indicator.type
         if kind == IndicatorType.YES_NO:
             return forms.ChoiceField(
@@ -201,14 +206,15 @@ class AnswerForm(forms.Form):
         return parse_value(year_indicator, text)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         names = [name for name, _label in self.value_field_names()]
         if data.get("not_available"):
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", _("Say why the data is not available."))
             for name in names + ["currency"]:
                 data[name] = None
-                self._errors.pop(name, None)  # what is typed there no longer counts
+                self.errors.pop(name, None)  # what is typed there no longer counts
             return data
         options = [value for value, _label in self.options]
         given = False

@@ -19,7 +19,8 @@ class CycleForm(forms.ModelForm):
         widgets = {"opens_on": DateInput(), "deadline": DateInput()}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("opens_on") and data.get("deadline") and data["deadline"] <= data["opens_on"]:
             self.add_error("deadline", _("The deadline must come after the opening date."))
         return data
@@ -50,7 +51,8 @@ class NodeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        main, translations = [], {}
+        main: list[str] = []
+        translations: dict[str, list[str]] = {}
         for name, field in self.fields.items():
             if name not in _COLUMNS:
                 main.append(name)
@@ -75,7 +77,8 @@ class NodeForm(forms.ModelForm):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         value = data.get(self.unique_field)
         if value:
             scope = self.unique_scope()

@@ -334,7 +334,7 @@ def _localized(model, field_name: str, english: str, texts: dict[str, str]) -> d
     A historical model (in a migration before the matrix had its language columns) takes the
     English text alone.
     """
-    kwargs = {field_name: english}
+    kwargs: dict[str, str | None] = {field_name: english}
     names = {f.name for f in model._meta.get_fields()}
     if f"{field_name}_en" in names:
         kwargs[f"{field_name}_en"] = english

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -64,7 +66,7 @@ class ReviewCycle(models.Model):
         versions = self.matrices.order_by("-version")
         if self.status != CycleStatus.PLANNING:
             versions = versions.filter(frozen_at__isnull=False)
-        return versions.first()
+        return cast("Matrix", versions.first())  # a cycle is created with its version 1
 
 
 class Matrix(models.Model):

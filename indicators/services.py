@@ -22,11 +22,12 @@ from indicators.models import (
     Indicator,
     IndicatorType,
     Matrix,
+    MatrixNode,
     Outcome,
     ReviewCycle,
 )
 
-NEXT_STATUS = {
+NEXT_STATUS: dict[str, CycleStatus] = {
     CycleStatus.PLANNING: CycleStatus.OPEN,
     CycleStatus.OPEN: CycleStatus.CLOSED,
     CycleStatus.CLOSED: CycleStatus.PUBLISHED,
@@ -117,13 +118,13 @@ def save_node(node: Outcome | Area | Indicator | ChoiceOption) -> None:
 
 
 @transaction.atomic
-def delete_node(node: Outcome | Area | Indicator | ChoiceOption) -> None:
+def delete_node(node: MatrixNode) -> None:
     _editable(node.matrix)
     node.delete()
 
 
 @transaction.atomic
-def move_node(node: Outcome | Area | Indicator | ChoiceOption, *, up: bool) -> None:
+def move_node(node: MatrixNode, *, up: bool) -> None:
     """Swap the node with its previous (or next) sibling."""
     _editable(node.matrix)
     siblings = list(_siblings(node).order_by("order", "pk"))

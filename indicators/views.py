@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import Reach, permission_required
+from accounts.http import PortalRequest
 from core import spreadsheets
 from indicators import matrix_io, services
 from indicators.forms import (
@@ -41,7 +42,7 @@ TRANSITIONS = {
 }
 
 
-def _cycle(request: HttpRequest, pk: int) -> ReviewCycle:
+def _cycle(request: PortalRequest, pk: int) -> ReviewCycle:
     """The cycle if the user may see it, else 404."""
     return get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=pk)
 
@@ -57,13 +58,13 @@ def _draft(cycle: ReviewCycle) -> Matrix:
     return draft
 
 
-def cycle_list(request: HttpRequest) -> HttpResponse:
+def cycle_list(request: PortalRequest) -> HttpResponse:
     cycles = ReviewCycle.objects.visible_to(request.user)
     return render(request, "indicators/cycle_list.html", {"cycles": cycles})
 
 
 @permission_required(reach=CYCLE)
-def cycle_detail(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
+def cycle_detail(request: PortalRequest, cycle: ReviewCycle) -> HttpResponse:
     matrix = cycle.matrix
     draft = cycle.matrices.filter(frozen_at__isnull=True).order_by("-version").first()
     can_edit = request.user.has_perm("indicators.change_matrix")
@@ -83,7 +84,7 @@ def cycle_detail(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
 
 
 @permission_required("indicators.add_reviewcycle")
-def cycle_add(request: HttpRequest) -> HttpResponse:
+def cycle_add(request: PortalRequest) -> HttpResponse:
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cycle = services.create_cycle(by=request.user, **form.cleaned_data)
@@ -93,7 +94,7 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("indicators.change_reviewcycle", reach=CYCLE)
-def cycle_edit(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
+def cycle_edit(request: PortalRequest, cycle: ReviewCycle) -> HttpResponse:
     form = CycleForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -103,7 +104,7 @@ def cycle_edit(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
 
 
 @permission_required("indicators.change_reviewcycle", reach=CYCLE)
-def cycle_transition(request: HttpRequest, cycle: ReviewCycle, action: str) -> HttpResponse:
+def cycle_transition(request: PortalRequest, cycle: ReviewCycle, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404
     transition, _from_status = TRANSITIONS[action]
@@ -124,7 +125,7 @@ def cycle_transition(request: HttpRequest, cycle: ReviewCycle, action: str) -> H
 
 @require_safe
 @permission_required(reach=CYCLE)
-def matrix_export(request: HttpRequest, cycle: ReviewCycle, fmt: str) -> HttpResponse:
+def matrix_export(request: PortalRequest, cycle: ReviewCycle, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     matrix = cycle.matrix
@@ -144,7 +145,7 @@ def matrix_export(request: HttpRequest, cycle: ReviewCycle, fmt: str) -> HttpRes
 
 
 @permission_required("indicators.change_matrix", reach=CYCLE)
-def matrix_import(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
+def matrix_import(request: PortalRequest, cycle: ReviewCycle) -> HttpResponse:
     draft = _draft(cycle)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -164,7 +165,7 @@ def matrix_import(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
 
 @permission_required("indicators.change_matrix", reach=CYCLE)
 def node_form(
-    request: HttpRequest, cycle: ReviewCycle, kind: str, node: int | None = None
+    request: PortalRequest, cycle: ReviewCycle, kind: str, node: int | None = None
 ) -> HttpResponse:
     """Add (no `node`) or edit one outcome, area, indicator or choice option of the draft."""
     if kind not in NODE_KINDS:
@@ -195,7 +196,7 @@ def node_form(
 
 
 @permission_required("indicators.change_matrix", reach=CYCLE)
-def node_delete(request: HttpRequest, cycle: ReviewCycle, kind: str, node: int) -> HttpResponse:
+def node_delete(request: PortalRequest, cycle: ReviewCycle, kind: str, node: int) -> HttpResponse:
     if kind not in NODE_KINDS:
         raise Http404
     instance = get_object_or_404(NODE_KINDS[kind][0], matrix=_draft(cycle), pk=node)
@@ -213,7 +214,7 @@ def node_delete(request: HttpRequest, cycle: ReviewCycle, kind: str, node: int) 
 
 @require_POST
 @permission_required("indicators.change_matrix", reach=CYCLE)
-def node_move(request: HttpRequest, cycle: ReviewCycle, kind: str, node: int) -> HttpResponse:
+def node_move(request: PortalRequest, cycle: ReviewCycle, kind: str, node: int) -> HttpResponse:
     if kind not in NODE_KINDS:
         raise Http404
     instance = get_object_or_404(NODE_KINDS[kind][0], matrix=_draft(cycle), pk=node)
@@ -226,7 +227,7 @@ def node_move(request: HttpRequest, cycle: ReviewCycle, kind: str, node: int) ->
 
 @require_POST
 @permission_required("indicators.change_matrix", reach=CYCLE)
-def matrix_version(request: HttpRequest, cycle: ReviewCycle, action: str) -> HttpResponse:
+def matrix_version(request: PortalRequest, cycle: ReviewCycle, action: str) -> HttpResponse:
     """Start a new draft version of an open cycle's matrix, or adopt the draft."""
     try:
         if action == "new":

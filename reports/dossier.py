@@ -73,7 +73,7 @@ def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -
     A part drawn with notes (something left out) is not stored: the next compile tries again.
     """
     entry = ChapterCache.objects.filter(key=key).first()
-    if entry and default_storage.exists(entry.file.name):
+    if entry and entry.file.name and default_storage.exists(entry.file.name):
         with default_storage.open(entry.file.name, "rb") as handle:
             body = handle.read()
         if hashlib.sha256(body).hexdigest() == entry.file.name.rsplit("-", 1)[-1].removesuffix(
@@ -436,7 +436,7 @@ class _Structure:
         nums, size = copied.ParentTree.Nums, 0
         for i in range(0, len(nums), 2):
             key = int(nums[i])
-            self.nums.extend([key + self.offset, nums[i + 1]])
+            self.nums.extend([key + self.offset, nums[i + 1]])  # type: ignore[list-item]  # pikepdf turns ints into PDF numbers
             size = max(size, key + 1)
         for page in pages:
             if "/StructParents" in page.obj:

@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from typing import cast
 
 from celery import current_app
 from django.conf import settings
@@ -53,8 +54,7 @@ def _enqueue(job: RenderJob, *, countdown: int = 0) -> None:
 
 def _send(job_id: int, *, countdown: int = 0) -> bool:
     """Send the job's task; when the broker is unreachable, mark the job for the sweeper."""
-    options = {"countdown": countdown} if countdown else {}
-    sent = core_tasks.publish(_task("run_render_job"), (job_id,), **options)
+    sent = core_tasks.publish(_task("run_render_job"), (job_id,), countdown=countdown or None)
     if not sent:
         _mark_unsent(job_id, True)
     return sent
@@ -201,9 +201,9 @@ def run(job_id: int) -> str:
 
 def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
     if job.kind == ReportKind.REVIEW:
-        document = pdf.review_document(
-            job.review, job.snapshot, draft=job.draft, language=job.language
-        )
+        # A review's job names its review and version (the constraint render_job_target).
+        review, snapshot = cast(Review, job.review), cast(Snapshot, job.snapshot)
+        document = pdf.review_document(review, snapshot, draft=job.draft, language=job.language)
         rendered = pdf.render_review(document)
         return rendered, {"problems": [{"reason": note} for note in rendered.notes]}
     number = _next_number(job.cycle)

@@ -4,6 +4,8 @@ The tables keep the names they had when these models lived in `reviews` (reviews
 …): the move was a change of Django's state only (migrations reviews 0007, reports 0001).
 """
 
+from typing import cast
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -177,8 +179,9 @@ class ReportFile(models.Model):
             language = "" if self.language == "en" else f"-{self.language}"
             return f"{slug}-compiled-report-v{self.number}{language}.pdf"
         suffix = "-DRAFT" if self.draft else ""
-        version = self.snapshot.version if self.snapshot_id else 1
-        return f"{self.review.country.iso3}-{slug}-review-v{version}{suffix}.pdf"
+        version = self.snapshot.version if self.snapshot else 1
+        review = cast(Review, self.review)  # a review's file names it (render_job_target)
+        return f"{review.country.iso3}-{slug}-review-v{version}{suffix}.pdf"
 
 
 class ChapterCache(models.Model):

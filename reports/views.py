@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import any_permission_required, permission_required
+from accounts.http import PortalRequest
 from countries.models import Region
 from indicators.models import CycleStatus, ReviewCycle
 from reports import jobs
@@ -35,7 +36,7 @@ class CompileForm(forms.Form):
 
 
 @any_permission_required("accounts.read_board_documents", "reports.compile_reports")
-def report_centre(request: HttpRequest) -> HttpResponse:
+def report_centre(request: PortalRequest) -> HttpResponse:
     """The Board's download centre: per published cycle, the compiled report in each language
     it was built in (latest and earlier versions; the reader's language first) and the
     approved country PDFs."""
@@ -70,7 +71,7 @@ def report_centre(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("reports.compile_reports")
-def cycle_reports(request: HttpRequest, cycle: int) -> HttpResponse:
+def cycle_reports(request: PortalRequest, cycle: int) -> HttpResponse:
     """The secretariat's page for a cycle's PDFs: introduction, compile, versions, jobs."""
     cycle_obj = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=cycle)
     form = IntroductionForm(request.POST or None, instance=cycle_obj, prefix="intro")
@@ -98,7 +99,7 @@ def cycle_reports(request: HttpRequest, cycle: int) -> HttpResponse:
 
 @require_POST
 @permission_required("reports.compile_reports")
-def compile_now(request: HttpRequest, cycle: int) -> HttpResponse:
+def compile_now(request: PortalRequest, cycle: int) -> HttpResponse:
     cycle_obj = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=cycle)
     form = CompileForm(request.POST)
     language = form.cleaned_data["language"] if form.is_valid() else settings.LANGUAGE_CODE
@@ -107,7 +108,7 @@ def compile_now(request: HttpRequest, cycle: int) -> HttpResponse:
     return redirect("reports:job", job.pk)
 
 
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: PortalRequest, pk: int) -> HttpResponse:
     """A render job's state; htmx polls the status part until the job has finished."""
     job = get_object_or_404(
         RenderJob.objects.visible_to(request.user).select_related(
@@ -124,7 +125,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("reports.compile_reports")
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: PortalRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(RenderJob.objects.visible_to(request.user), pk=pk)
     if job.status != "failed":
         messages.error(request, _("Only a failed render can be tried again."))
@@ -145,7 +146,7 @@ def _send(request: HttpRequest, report: ReportFile, *, public: bool) -> FileResp
 
 
 @require_safe
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: PortalRequest, pk: int) -> FileResponse:
     queryset = ReportFile.objects.visible_to(request.user).select_related(
         "cycle", "review__country", "snapshot"
     )
@@ -153,13 +154,13 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @permission_required("reports.view_download_log")
-def download_log(request: HttpRequest) -> HttpResponse:
+def download_log(request: PortalRequest) -> HttpResponse:
     log = Download.objects.select_related(
         "user", "report__cycle", "report__review__country", "report__snapshot"
     )
     cycle = request.GET.get("cycle", "")
     if cycle.isdecimal():
-        log = log.filter(report__cycle_id=cycle)
+        log = log.filter(report__cycle_id=int(cycle))
     page = Paginator(log, 100).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,6 +1,7 @@
 """What the review editor reads and writes: saving a draft (refused when someone else saved
 first), the answers, what still keeps a review from being submitted, and its progress."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pghistory
@@ -53,7 +54,7 @@ def save_draft(
     base_version: int,
     sections: dict[str, str],
     language: str | None = None,
-    answer_forms: list[AnswerForm] = (),
+    answer_forms: Sequence[AnswerForm] = (),
 ) -> Review:
     """Save the editor's content if nobody saved since `base_version`; else raise StaleEdit.
 

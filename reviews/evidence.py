@@ -43,8 +43,9 @@ MAX_PRACTICE_CHARS = 10_000
 
 def _editable(review: Review) -> Review:
     """The review row, locked until the transaction ends, if its content may still change."""
-    locked = Review.objects.select_for_update(of=("self",)).select_related("cycle")
-    locked = locked.get(pk=review.pk)
+    locked = (
+        Review.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=review.pk)
+    )
     if not locked.is_editable:
         raise ValidationError(
             _("This review is %(status)s: its evidence can no longer be changed.")
@@ -104,7 +105,8 @@ def remove_attachment(attachment: Attachment, *, by: User) -> None:
         _editable(attachment.review)
         storage, name = attachment.file.storage, attachment.file.name
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def add_practice(review: Review, *, fields: dict, by: User) -> GoodPractice:

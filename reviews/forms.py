@@ -1,4 +1,5 @@
 import html
+from typing import cast
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
@@ -31,11 +32,11 @@ class SectionsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = self.instance.lock_version
-        self.fields["language"].choices = settings.LANGUAGES
+        cast(forms.ChoiceField, self.fields["language"]).choices = settings.LANGUAGES
         for section in SECTIONS:
-            field = self.fields[section.key]
+            field = cast(forms.CharField, self.fields[section.key])
             field.label = f"{section.number}. {section.title}"
-            field.help_text = section.help
+            field.help_text = str(section.help)
             field.required = False
             field.max_length = MAX_SECTION_CHARS
             field.widget = forms.Textarea(attrs={
@@ -44,7 +45,8 @@ class SectionsForm(forms.ModelForm):
             })  # fmt: skip
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for section in SECTIONS:
             text = data.get(section.key)
             if text is None:
@@ -83,7 +85,7 @@ class CommentForm(forms.Form):
     def __init__(self, *args, review, indicators, **kwargs):
         super().__init__(*args, **kwargs)
         self._indicators = {f"indicator:{i.code}": i for i in indicators}
-        self.fields["target"].choices = (
+        cast(forms.ChoiceField, self.fields["target"]).choices = (
             [("", _("The whole review"))]
             + [(s.key, f"{s.number}. {s.title}") for s in SECTIONS]
             + [(key, f"{i.code} {i.title}") for key, i in self._indicators.items()]
@@ -183,7 +185,8 @@ def _errors_html(bf: BoundField, tag: str = "p") -> str:
         for n, error in enumerate(errors, 1)
     )
     return (
-        f'\n<div id="{_escape(errors.field_id)}_error" class="invalid-feedback">\n{items}\n</div>'
+        # ErrorList.field_id (Django 5.2) is not in the stubs yet.
+        f'\n<div id="{_escape(errors.field_id)}_error" class="invalid-feedback">\n{items}\n</div>'  # type: ignore[attr-defined]
     )
 
 

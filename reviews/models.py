@@ -292,7 +292,7 @@ class CommentThread(models.Model):
         """What the thread is about, as readers call it."""
         from reviews.sections import BY_KEY
 
-        if self.indicator_id:
+        if self.indicator:
             return f"{self.indicator.code} {self.indicator.title}"
         if self.section in BY_KEY:
             section = BY_KEY[self.section]

@@ -6,6 +6,8 @@ records a Transition (who, when, from, to, why), queues its e-mail for the worke
 commit and sends the step's hook (in the transaction). Views never assign `.status`.
 """
 
+from collections.abc import Callable
+
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,7 +131,7 @@ def publish_reviews(cycle: ReviewCycle, *, by: User) -> int:
     return len(reviews)
 
 
-BY_STEP = {
+BY_STEP: dict[str, Callable[..., Review]] = {
     "submit": submit_review,
     "withdraw": withdraw_review,
     "return": return_review,

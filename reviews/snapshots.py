@@ -69,7 +69,7 @@ def as_submitted(review, snapshot) -> dict:
 def _word_diff(old: str, new: str) -> SafeString:
     """`new` with deleted words struck through and added words marked, HTML-escaped."""
     a, b = old.split(" "), new.split(" ")
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             out.append(escape(" ".join(a[i1:i2])))

@@ -3,11 +3,12 @@ asking for a reason where the step requires one."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import permission_required
+from accounts.http import PortalRequest
 from reviews import editor, services
 from reviews.forms import ReasonForm
 from reviews.models import Review, ThreadStatus
@@ -16,7 +17,7 @@ from reviews.workflow import STEPS
 
 
 @permission_required(reach=REVIEW)
-def review_action(request: HttpRequest, review: Review, action: str) -> HttpResponse:
+def review_action(request: PortalRequest, review: Review, action: str) -> HttpResponse:
     step = STEPS.get(action)
     if step is None or step.permission is None:
         raise Http404

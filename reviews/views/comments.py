@@ -2,13 +2,14 @@
 an indicator answer, answered by both sides, resolved by the secretariat."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import permission_required
+from accounts.http import PortalRequest
 from reviews import editor, services
 from reviews.forms import CommentForm, ReplyForm
 from reviews.models import Review, ThreadStatus
@@ -22,7 +23,7 @@ def _at_thread(review, thread) -> HttpResponse:
 
 @require_POST
 @permission_required("reviews.comment_review", reach=REVIEW)
-def comment_add(request: HttpRequest, review: Review) -> HttpResponse:
+def comment_add(request: PortalRequest, review: Review) -> HttpResponse:
     indicators = list(editor.matrix_indicators(review))
     form = CommentForm(request.POST, review=review, indicators=indicators)
     if not form.is_valid():
@@ -38,7 +39,7 @@ def comment_add(request: HttpRequest, review: Review) -> HttpResponse:
 
 @require_POST
 @permission_required("reviews.comment_review", reach=REVIEW)
-def comment_reply(request: HttpRequest, review: Review, thread: int) -> HttpResponse:
+def comment_reply(request: PortalRequest, review: Review, thread: int) -> HttpResponse:
     thread_obj = get_object_or_404(review.threads, pk=thread)
     form = ReplyForm(request.POST)
     if not form.is_valid():
@@ -54,7 +55,7 @@ def comment_reply(request: HttpRequest, review: Review, thread: int) -> HttpResp
 
 @require_POST
 @permission_required("reviews.decide_review", reach=REVIEW)
-def comment_status(request: HttpRequest, review: Review, thread: int) -> HttpResponse:
+def comment_status(request: PortalRequest, review: Review, thread: int) -> HttpResponse:
     thread_obj = get_object_or_404(review.threads, pk=thread)
     resolved = request.POST.get("status") == ThreadStatus.RESOLVED
     services.set_thread_status(thread_obj, by=request.user, resolved=resolved)

@@ -4,12 +4,13 @@ automatically (htmx), refused with the other person's text kept when someone sav
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from accounts.access import permission_required
+from accounts.http import PortalRequest
 from reviews import editor, evidence
 from reviews.forms import SectionsForm, field_html
 from reviews.models import Comment, Review, ThreadStatus
@@ -18,7 +19,7 @@ from reviews.views.pages import REVIEW
 
 
 @permission_required("reviews.change_review", reach=REVIEW)
-def review_edit(request: HttpRequest, review: Review) -> HttpResponse:
+def review_edit(request: PortalRequest, review: Review) -> HttpResponse:
     """The focal point's editor: sections, indicator answers, autosave."""
     if not review.is_editable:
         messages.info(
@@ -57,7 +58,7 @@ def review_edit(request: HttpRequest, review: Review) -> HttpResponse:
     return _page(request, review, sections_form, answer_forms, conflict, indicators)
 
 
-def _saved(request: HttpRequest, review: Review, indicators, answer_forms) -> HttpResponse | None:
+def _saved(request: PortalRequest, review: Review, indicators, answer_forms) -> HttpResponse | None:
     """After a save: the status bar (autosave), or back to the editor; None when some answers
     need correcting, so that the page shows their errors with exactly what was typed."""
     if request.htmx:
@@ -79,7 +80,7 @@ def _page(request, review, sections_form, answer_forms, conflict, indicators) ->
     return render(request, "reviews/review_edit.html", context)
 
 
-def _save_status(request: HttpRequest, review: Review, indicators, **context) -> HttpResponse:
+def _save_status(request: PortalRequest, review: Review, indicators, **context) -> HttpResponse:
     """The save-status bar, and (out of band) the up-to-date "ready to submit" section."""
     context["review"] = review
     status = render_to_string("reviews/review_edit.html#save-status", context, request)

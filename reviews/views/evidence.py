@@ -5,7 +5,7 @@ review's country change it while the review is editable; everyone who sees the r
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +13,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import Reach, permission_required
+from accounts.http import PortalRequest
 from core import uploads
 from reviews import evidence
 from reviews.models import GoodPractice, Review
 from reviews.views.pages import REVIEW, visible_review
 
 
-def _evidence_review(request: HttpRequest, pk: int) -> Review:
+def _evidence_review(request: PortalRequest, pk: int) -> Review:
     """The review if the user sees it (else 404) and may change its evidence (else 403)."""
     review = visible_review(request, pk)
     if not evidence.may_edit_evidence(request.user, review):
@@ -36,7 +37,7 @@ def _back(review: Review) -> HttpResponse:
     return redirect("reviews:detail", review.pk)
 
 
-def _read_only(request: HttpRequest, review: Review) -> HttpResponse:
+def _read_only(request: PortalRequest, review: Review) -> HttpResponse:
     messages.info(
         request,
         _("This review is %(status)s: it is read-only.")
@@ -47,7 +48,7 @@ def _read_only(request: HttpRequest, review: Review) -> HttpResponse:
 
 @require_POST
 @permission_required("reviews.change_review", reach=EVIDENCE)
-def attachment_add(request: HttpRequest, review: Review) -> HttpResponse:
+def attachment_add(request: PortalRequest, review: Review) -> HttpResponse:
     """Add a file; a refused one comes back on its own page, the reason beside the field and
     the description kept."""
     form = evidence.AttachmentForm(request.POST, request.FILES)
@@ -75,7 +76,7 @@ def attachment_add(request: HttpRequest, review: Review) -> HttpResponse:
 @cache_control(private=True)
 @require_safe
 @permission_required("reviews.view_review", reach=REVIEW)
-def attachment_download(request: HttpRequest, review: Review, att: int) -> FileResponse:
+def attachment_download(request: PortalRequest, review: Review, att: int) -> FileResponse:
     attachment = get_object_or_404(review.attachments, pk=att)
     try:
         handle = attachment.file.open("rb")
@@ -91,7 +92,7 @@ def attachment_download(request: HttpRequest, review: Review, att: int) -> FileR
 
 @require_POST
 @permission_required("reviews.change_review", reach=EVIDENCE)
-def attachment_delete(request: HttpRequest, review: Review, att: int) -> HttpResponse:
+def attachment_delete(request: PortalRequest, review: Review, att: int) -> HttpResponse:
     attachment = get_object_or_404(review.attachments, pk=att)
     try:
         evidence.remove_attachment(attachment, by=request.user)
@@ -104,17 +105,17 @@ def attachment_delete(request: HttpRequest, review: Review, att: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.change_review", reach=EVIDENCE)
-def practice_add(request: HttpRequest, review: Review) -> HttpResponse:
+def practice_add(request: PortalRequest, review: Review) -> HttpResponse:
     return _practice_form(request, review, GoodPractice(review=review))
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.change_review", reach=EVIDENCE)
-def practice_edit(request: HttpRequest, review: Review, practice: int) -> HttpResponse:
+def practice_edit(request: PortalRequest, review: Review, practice: int) -> HttpResponse:
     return _practice_form(request, review, get_object_or_404(review.practices, pk=practice))
 
 
-def _practice_form(request: HttpRequest, review: Review, practice: GoodPractice) -> HttpResponse:
+def _practice_form(request: PortalRequest, review: Review, practice: GoodPractice) -> HttpResponse:
     if not review.is_editable:
         return _read_only(request, review)
     is_new = practice.pk is None
@@ -139,7 +140,7 @@ def _practice_form(request: HttpRequest, review: Review, practice: GoodPractice)
 
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.change_review", reach=EVIDENCE)
-def practice_delete(request: HttpRequest, review: Review, practice: int) -> HttpResponse:
+def practice_delete(request: PortalRequest, review: Review, practice: int) -> HttpResponse:
     practice_obj = get_object_or_404(review.practices, pk=practice)
     if not review.is_editable:
         return _read_only(request, review)

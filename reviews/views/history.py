@@ -1,10 +1,11 @@
 """The change history of a review, read from django-pghistory's trigger-written events."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from pghistory.models import MiddlewareEvents
 
 from accounts.access import permission_required
+from accounts.http import PortalRequest
 from accounts.models import User
 from reviews.views.pages import visible_review
 
@@ -12,7 +13,7 @@ HIDDEN_FIELDS = {"lock_version", "updated_at", "raw", "is_valid"}
 
 
 @permission_required("reviews.view_all_reviews")  # whoever holds it reaches every review
-def review_history(request: HttpRequest, pk: int) -> HttpResponse:
+def review_history(request: PortalRequest, pk: int) -> HttpResponse:
     """Every change to the review, its answers, good practices and attachments: who and what."""
     review = visible_review(request, pk)
     events = list(MiddlewareEvents.objects.references(review).order_by("-pgh_created_at")[:500])

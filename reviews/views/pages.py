@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import Reach, permission_required
+from accounts.http import PortalRequest
 from countries.models import Country, Region
 from indicators.models import CycleStatus, ReviewCycle
 from reviews import editor, services, snapshots, workflow
@@ -18,7 +19,7 @@ from reviews.models import Comment, Review, ReviewStatus, status_badge
 from reviews.sections import SECTIONS
 
 
-def visible_review(request: HttpRequest, pk: int) -> Review:
+def visible_review(request: PortalRequest, pk: int) -> Review:
     """The review if the user may see it, else 404 (its existence is not leaked)."""
     queryset = Review.objects.visible_to(request.user).select_related("country", "cycle")
     return get_object_or_404(queryset, pk=pk)
@@ -28,7 +29,7 @@ REVIEW = Reach("pk", visible_review)
 
 
 @permission_required("reviews.view_review")
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: PortalRequest) -> HttpResponse:
     """A focal point's reviews, and the open cycles their country can start a review for."""
     user = request.user
     if user.has_perm("reviews.view_all_reviews"):
@@ -45,7 +46,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("reviews.add_review")
-def review_start(request: HttpRequest, cycle: int) -> HttpResponse:
+def review_start(request: PortalRequest, cycle: int) -> HttpResponse:
     country = request.user.country
     if country is None:  # reviews are started by their country's focal points
         raise PermissionDenied
@@ -59,7 +60,7 @@ def review_start(request: HttpRequest, cycle: int) -> HttpResponse:
 
 
 @permission_required("reviews.view_all_reviews")
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: PortalRequest) -> HttpResponse:
     """Every country's review for a cycle, with those not started, filterable."""
     cycles = ReviewCycle.objects.exclude(status=CycleStatus.PLANNING)
     cycle_id = request.GET.get("cycle", "")
@@ -106,11 +107,11 @@ def _queue_rows(cycle: ReviewCycle | None, region: str, statuses: list) -> list[
 
 
 @permission_required("reviews.view_review", reach=REVIEW)
-def review_detail(request: HttpRequest, review: Review) -> HttpResponse:
+def review_detail(request: PortalRequest, review: Review) -> HttpResponse:
     return render_detail(request, review)
 
 
-def render_detail(request: HttpRequest, review: Review, *, comment_form=None, reply=None):
+def render_detail(request: PortalRequest, review: Review, *, comment_form=None, reply=None):
     """The review page; a refused comment or reply comes back with its text and message."""
     user = request.user
     indicators = list(editor.matrix_indicators(review))
@@ -168,7 +169,7 @@ def _as_shown(review: Review, indicators: list) -> dict:
 
 
 @permission_required("reviews.view_review", reach=REVIEW)
-def review_changes(request: HttpRequest, review: Review) -> HttpResponse:
+def review_changes(request: PortalRequest, review: Review) -> HttpResponse:
     """The latest submission against the one before, section by section."""
     versions = list(review.snapshots.order_by("-version")[:2])
     if not versions:

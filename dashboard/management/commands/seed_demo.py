@@ -144,7 +144,10 @@ class Command(BaseCommand):
         cycle = cycle_services.open_cycle(cycle, by=admin)
         for iso3 in DEMO_COUNTRIES:
             country = Country.objects.get(iso3=iso3)
-            focal = FocalPoint.objects.filter(country=country).first().user
+            focal_point = FocalPoint.objects.filter(country=country).first()
+            if focal_point is None:
+                raise CommandError(f"{country.name} has no focal point.")
+            focal = focal_point.user
             review = review_services.start_review(country, cycle, by=focal)
             sections = {s.key: f"{country.name}: {s.help}\n\n{DEMO_PARAGRAPH}" for s in SECTIONS}
             review = editor.save_draft(
