@@ -1,3 +1,5 @@
+from typing import Any
+
 from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
@@ -12,6 +14,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 
 class InvitationPasswordForm(forms.Form):
@@ -48,31 +52,63 @@ class InvitationPasswordForm(forms.Form):
 class _CodeOnce:
     """Each authenticator code signs in once (RFC 6238 §5.2): the time step of the last
     accepted code is kept on the authenticator, and a code of that step or an earlier one is
-    refused like a wrong one, on every web node (allauth alone remembers codes in the cache,
-    for 30 seconds, though a code stays valid for 90)."""
+    refused on every web node (allauth alone remembers codes in the cache, for 30 seconds,
+    though a code stays valid for 90). A code used before is refused saying so, within those
+    30 seconds too; it still counts against the limit of attempts like any refused code."""
 
-    authenticator: Authenticator  # set by allauth's form, which comes next in the MRO
+    user: User  # set by allauth's form, which comes next in the MRO
+    authenticator: Authenticator
+    cleaned_data: dict[str, Any]
 
     def clean_code(self) -> str:
-        # allauth: rate limit, then the code against every factor (a mixin: mypy cannot know)
-        code = super().clean_code()  # type: ignore[misc]
+        try:
+            # allauth: rate limit, then the code against every factor (a mixin: mypy cannot know)
+            code = super().clean_code()  # type: ignore[misc]
+        except forms.ValidationError as error:
+            typed = self.cleaned_data.get("code", "")
+            if error.code == "incorrect_code" and _used_before(self.user, typed):
+                raise _already_used() from None
+            raise
         if self.authenticator.type == Authenticator.Type.TOTP:
             _accept_totp_step_once(self.authenticator, code)
         return code
 
 
-def _accept_totp_step_once(authenticator: Authenticator, code: str) -> None:
+def _already_used() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("This code was already used. Wait for the next code from your authenticator app."),
+        code="code_already_used",
+    )
+
+
+def _matching_steps(authenticator: Authenticator, code: str) -> list[int]:
+    """The time steps of the current window whose code is `code`."""
     secret = decrypt(authenticator.data["secret"])
-    steps = [
+    return [
         step
         for step in yield_hotp_counters_from_time()
         if compare_user_code(actual=code, expected=format_hotp_value(hotp_value(secret, step)))
     ]
+
+
+def _used_before(user: User, code: str) -> bool:
+    """Whether `code` is the code of a time step already used to sign in."""
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None or not code:
+        return False
+    steps = _matching_steps(totp, code)
+    return bool(steps) and max(steps) <= totp.data.get("last_step", -1)
+
+
+def _accept_totp_step_once(authenticator: Authenticator, code: str) -> None:
+    steps = _matching_steps(authenticator, code)
     with transaction.atomic():
         row = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
         last = row.data.get("last_step", -1)
-        if not steps or max(steps) <= last:
+        if not steps:
             raise get_mfa_adapter().validation_error("incorrect_code")
+        if max(steps) <= last:
+            raise _already_used()
         row.data["last_step"] = max(steps)
         row.save(update_fields=["data"])
 

@@ -25,8 +25,13 @@ def answer_display(indicator, answer) -> str:
             return _("No")
         return str(labels.get(value, value))
 
+    # Values by sex in the form's order (PostgreSQL's jsonb keeps keys ordered by length).
+    order = [key for key, _label in SEXES]
+    values = sorted(
+        answer.values.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else -1
+    )
     parts = []
-    for key, value in answer.values.items():
+    for key, value in values:
         if value in (None, ""):
             continue
         text = show(value)

@@ -12,6 +12,7 @@ from accounts.roles import Role
 from tests.support.factories import PASSWORD, make_user, totp_code
 
 AUTHENTICATE = "/accounts/2fa/authenticate/"
+ALREADY_USED = "This code was already used. Wait for the next code from your authenticator app."
 
 
 def password_step(client: Client, email: str, password: str = PASSWORD):
@@ -111,12 +112,29 @@ def test_a_code_signs_in_once_even_after_the_cache_has_forgotten_it(reviewer, cl
     replay = Client()
     password_step(replay, reviewer.email)
     response = replay.post(AUTHENTICATE, {"code": code})
-    assert response.status_code == 200 and "Incorrect code." in response.content.decode()
+    assert response.status_code == 200 and ALREADY_USED in response.content.decode()
     assert not signed_in(replay)
     # The next code works.
     fresh = totp_code(reviewer.totp_secret, clock.now())
     assert fresh != code
     assert replay.post(AUTHENTICATE, {"code": fresh}).status_code == 302
+
+
+def test_a_code_used_again_inside_its_window_says_so(reviewer, clock):
+    """Within the 30 seconds allauth remembers a used code, the message is the same: the code
+    was used, wait for the next one (not "Incorrect code.")."""
+    code = totp_code(reviewer.totp_secret, clock.now())
+    first = Client()
+    password_step(first, reviewer.email)
+    assert first.post(AUTHENTICATE, {"code": code}).status_code == 302
+    clock(5)
+    replay = Client()
+    password_step(replay, reviewer.email)
+    page = replay.post(AUTHENTICATE, {"code": code}).content.decode()
+    assert ALREADY_USED in page and "Incorrect code." not in page
+    assert not signed_in(replay)
+    wrong = replay.post(AUTHENTICATE, {"code": "000000" if code != "000000" else "111111"})
+    assert "Incorrect code." in wrong.content.decode()
 
 
 def test_the_lock_out_reads_the_same_for_a_wrong_password_and_a_wrong_code(

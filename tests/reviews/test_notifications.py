@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from countries.models import Country
+from indicators.models import Indicator
 from reviews import notifications, services
 from reviews.models import Notification, ReviewStatus
 from tests.support.factories import make_focal_point
@@ -12,19 +13,26 @@ from tests.support.factories import make_focal_point
 def test_returning_lists_the_open_comments_to_the_countrys_focal_points(
     submitted_review, focal_point, reviewer, django_capture_on_commit_callbacks
 ):
-    from reviews.models import Comment, CommentThread
-
-    thread = CommentThread.objects.create(review=submitted_review, section="measures")
-    Comment.objects.create(
-        thread=thread, author=reviewer, body="Please name the law adopted in 2022."
-    )
+    thread = services.add_comment(
+        submitted_review, by=reviewer, body="Please name the law adopted in 2022.",
+        section="measures",
+    )  # fmt: skip
+    indicator = Indicator.objects.get(matrix=submitted_review.cycle.matrix, code="1.4")
+    services.add_comment(submitted_review, by=reviewer, body="Which year?", indicator=indicator)
+    assert thread.section == "measures"
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.return_review(submitted_review, by=reviewer, reason="See the comments.")
     (message,) = mail.outbox
     assert message.to == [focal_point.email]
-    assert "Please name the law adopted in 2022." in message.body
     assert "See the comments." in message.body
+    # Each comment under what its reader calls the place, not the portal's internal key.
+    assert (
+        "- 3. Measures taken to implement the Guidelines: Please name the law adopted in 2022."
+        in message.body
+    )
+    assert f"- 1.4 {indicator.title}: Which year?" in message.body
+    assert "measures:" not in message.body
 
 
 def test_approval_mail_goes_to_the_country_in_their_language(
