@@ -206,7 +206,7 @@ def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
         document = pdf.review_document(review, snapshot, draft=job.draft, language=job.language)
         rendered = pdf.render_review(document)
         return rendered, {"problems": [{"reason": note} for note in rendered.notes]}
-    number = _next_number(job.cycle)
+    number = _next_number(job.cycle, job.language)
     built_by = str(job.requested_by) if job.requested_by else ""
     rendered, stats = dossier.compile_report(
         job.cycle, language=job.language, version=number, built_by=built_by
@@ -217,10 +217,11 @@ def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
     }  # fmt: skip
 
 
-def _next_number(cycle) -> int:
-    done = ReportFile.objects.filter(cycle=cycle, kind=ReportKind.DOSSIER).aggregate(
-        n=Max("number")
-    )
+def _next_number(cycle, language: str) -> int:
+    """The next edition of the cycle's compiled report in `language`."""
+    done = ReportFile.objects.filter(
+        cycle=cycle, kind=ReportKind.DOSSIER, language=language
+    ).aggregate(n=Max("number"))
     return (done["n"] or 0) + 1
 
 
@@ -269,7 +270,7 @@ def finish(job: RenderJob, rendered: pdf.Rendered, stats: dict) -> str:
         number = None
         if job.kind == ReportKind.DOSSIER:
             ReviewCycle.objects.select_for_update().get(pk=job.cycle_id)  # numbers in order
-            number = _next_number(job.cycle)
+            number = _next_number(job.cycle, job.language)
         name = f"reports/{job.kind}/job-{job.pk}.pdf"
         if default_storage.exists(name):  # left by a run that died before its commit
             default_storage.delete(name)

@@ -161,10 +161,12 @@ class ReportFile(models.Model):
         db_table = "reviews_reportfile"
         ordering = ["-built_at", "-pk"]
         constraints = [
+            # Each language's editions are numbered on their own: 1, 2, … (the defect of
+            # one count across languages left a first Chinese edition called "Version 6").
             models.UniqueConstraint(
-                fields=["cycle", "number"],
+                fields=["cycle", "language", "number"],
                 condition=Q(kind="dossier"),
-                name="one_number_per_compiled_report",
+                name="one_number_per_compiled_report_language",
             ),
         ]
 

@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from core import uploads
+from core.text import text_direction
 from reviews import editor, snapshots
 from reviews.models import Attachment, Review, ReviewStatus, Snapshot, Transition
 from reviews.sections import SECTIONS
@@ -113,17 +113,6 @@ def _outline(tree) -> list:
 
 def direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
-
-
-def text_direction(text: str, default: str = "ltr") -> str:
-    """The direction of a text by its first strong character (the Unicode bidi rule P2)."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind == "L":
-            return "ltr"
-        if kind in ("R", "AL"):
-            return "rtl"
-    return default
 
 
 # --- The country review ------------------------------------------------------------------

@@ -86,7 +86,7 @@ def cycle_reports(request: PortalRequest, cycle: int) -> HttpResponse:
         "cycle": cycle_obj,
         "form": form,
         "compile_form": CompileForm(),
-        "versions": reports.filter(kind=ReportKind.DOSSIER).order_by("-number"),
+        "versions": reports.filter(kind=ReportKind.DOSSIER).order_by("-built_at", "-pk"),
         "review_pdfs": reports.filter(kind=ReportKind.REVIEW).order_by(
             "review__country__name", "-built_at"
         ),

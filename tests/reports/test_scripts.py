@@ -203,6 +203,23 @@ def test_arabic_section_of_an_english_review_is_set_right_to_left(multiscript_re
     assert any(w[3] == "Partnerships," and abs(w[1] - left) < 2 for w in found)
 
 
+def test_an_arabic_paragraph_in_an_english_section_is_set_right_to_left(
+    open_cycle, focal_point, kenya, tmp_path
+):
+    """Each paragraph takes the direction of its own first strong letter, not the section's."""
+    mixed = f"Twinning with Kampala began. {ENGLISH}\n\nتعمل البلديات على إنارة الشوارع والأسواق والحدائق العامة."
+    review = services.start_review(kenya, open_cycle, by=focal_point)
+    review = fill(review, focal_point, sections=MULTISCRIPT | {"partnerships": mixed})
+    path = write(render(services.submit_review(review, by=focal_point)).pdf, tmp_path, "r.pdf")
+    left, right = page_box(path)
+    found = words(path)
+    first = next(w for w in found if w[3] == "تعمل")
+    assert abs(first[2] - right) < 2, (first, right)  # it starts at the right edge
+    assert first[1] - left > 100  # a short line: it does not start at the left margin
+    english = [w for w in found if w[3] == "Twinning"]
+    assert english and abs(english[0][1] - left) < 2  # the English paragraph stays at the left
+
+
 @pytest.mark.parametrize(
     ("language", "direction"), [("ar", "rtl"), ("ru", "ltr"), ("zh-hans", "ltr")]
 )

@@ -392,7 +392,7 @@ def test_the_history_records_who_uploaded(attachment, focal_point):
 def test_the_detail_page_links_each_attachment_to_its_download(attachment, reviewer):
     response = client_for(reviewer).get(reverse("reviews:detail", args=[attachment.review_id]))
     url = reverse("reviews:attachment", args=[attachment.review_id, attachment.pk])
-    assert f'<a href="{url}">Crime survey 2023.pdf</a>' in response.content.decode()
+    assert f'<a href="{url}"><bdi>Crime survey 2023.pdf</bdi></a>' in response.content.decode()
 
 
 def test_the_evidence_panel_offers_a_labelled_upload_form_to_the_focal_point(
