@@ -144,7 +144,7 @@ class ReportFile(models.Model):
     )
     draft = models.BooleanField(default=False)
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    # Compiled reports are numbered 1, 2, … per cycle.
+    # Compiled reports are numbered 1, 2, … per cycle and language.
     number = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=report_upload_to, max_length=200)
     pages = models.PositiveIntegerField()

@@ -11,11 +11,7 @@ import pikepdf
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     """The text of a PDF as pdftotext (poppler) reads it."""
-    path = tmp_path / "out.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    return run("pdftotext", "-enc", "UTF-8", str(write(pdf, tmp_path, "out.pdf")), "-")
 
 
 STYLES = ("", "-Bold", "-Italic", "-Bold-Italic", "-BoldItalic", "-Regular")
