@@ -34,7 +34,7 @@ from pikepdf import Name
 from countries.models import Country, Region
 from indicators import matrix_io
 from indicators.models import Indicator, IndicatorType, ReviewCycle
-from reports import charts, pdf, success
+from reports import charts, names, pdf, success
 from reports.models import ChapterCache
 from reviews.models import Review, ReviewStatus
 
@@ -281,8 +281,9 @@ def compile_report(
         chapters = [chapter(document, stats) for document in documents]
         stats.chapters = len(chapters)
         annex_key = _key(
-            "annex", pdf.TEMPLATE_VERSION, language, matrix.pk, matrix_io.export_rows(matrix)
-        )
+            "annex", pdf.TEMPLATE_VERSION, language, names.cycle_name(cycle), matrix.pk,
+            matrix_io.export_rows(matrix),
+        )  # fmt: skip
         annex = cached(
             annex_key,
             lambda: pdf.render_html(
@@ -297,7 +298,7 @@ def compile_report(
             cycle, common, body, documents, version=version, built_by=built_by, started=started
         )
         title = _("%(cycle)s: compiled report of the voluntary country reviews") % {
-            "cycle": cycle.name
+            "cycle": names.cycle_name(cycle)
         }
     merged = merge([cover, *body], chapters_from=2, chapter_count=len(chapters), language=language,
                    title=title)  # fmt: skip

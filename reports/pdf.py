@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from core import uploads
 from core.text import text_direction
+from reports import names
 from reviews import editor, snapshots
 from reviews.models import Attachment, Review, ReviewStatus, Snapshot, Transition
 from reviews.sections import SECTIONS
@@ -30,8 +31,9 @@ from reviews.sections import SECTIONS
 logger = logging.getLogger(__name__)
 
 # Bump when the templates or styles change in a way that must re-render cached chapters.
-TEMPLATE_VERSION = "2026-11-23.4"
-ASSET_SUFFIXES = {".css"}
+TEMPLATE_VERSION = "2026-12-04.1"
+# What `asset:` may hand WeasyPrint from static/: stylesheets and the portal's own SVG images.
+ASSET_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
 RTL_LANGUAGES = {"ar"}
 
@@ -57,7 +59,8 @@ class Rendered:
 class LockedFetcher(URLFetcher):
     """Hands WeasyPrint two kinds of URL and refuses every other one.
 
-    - `asset:css/pdf.css`: a stylesheet of the project's static files (no `..`, CSS only);
+    - `asset:css/pdf.css`, `asset:img/wordmark.svg`: a stylesheet or an SVG image of the
+      project's static files (no `..`, CSS and SVG only);
     - `image:<sha256>`: one of this document's own images, given when the fetcher is made.
 
     No network, no `file://`, no `data:`, no other path. Refusals are kept in `refused`.
@@ -73,7 +76,8 @@ class LockedFetcher(URLFetcher):
         if scheme == "asset":
             body = self._asset(rest)
             if body is not None:
-                return URLFetcherResponse(url, body, {"Content-Type": "text/css; charset=utf-8"})
+                content_type = ASSET_TYPES[Path(rest).suffix]
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
         elif scheme == "image" and rest in self.images:
             body, mime_type = self.images[rest]
             return URLFetcherResponse(url, body, {"Content-Type": mime_type})
@@ -83,11 +87,11 @@ class LockedFetcher(URLFetcher):
 
     @staticmethod
     def _asset(path: str) -> bytes | None:
-        """A stylesheet from the project's own `static/` folder, or None."""
+        """A stylesheet or SVG image from the project's own `static/` folder, or None."""
         root = (Path(settings.BASE_DIR) / "static").resolve()
         if not path or path.startswith("/") or ".." in Path(path).parts:
             return None
-        if Path(path).suffix not in ASSET_SUFFIXES:
+        if Path(path).suffix not in ASSET_TYPES:
             return None
         found = (root / path).resolve()
         if not found.is_relative_to(root) or not found.is_file():
@@ -144,12 +148,18 @@ class ReviewDocument:
             "language": self.language,
             "country": [self.review.country.name, self.review.country.iso3],
             "cycle": [self.review.cycle.name, self.review.cycle.assembly],
+            "names": self.shown_names(),  # as the catalog of the language words them today
             "version": self.snapshot.version,
             "content": self.snapshot.content,  # with the images' hashes (attachments)
             "draft": self.draft,
             "approval": approval,
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def shown_names(self) -> list[str]:
+        """The cycle's and its Assembly session's names as this document shows them."""
+        with translation.override(self.language):
+            return [names.cycle_name(self.review.cycle), names.assembly_name(self.review.cycle)]
 
     def images(self) -> dict[str, tuple[bytes, str]]:
         """The review's own PNG and JPEG evidence, by content hash, as submitted.

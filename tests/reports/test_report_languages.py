@@ -39,12 +39,12 @@ from accounts.roles import Role
 from countries.models import Country
 from indicators import services as cycle_services
 from indicators.models import Indicator
-from reports import jobs
+from reports import dossier, jobs, pdf
 from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
 from reviews import editor, services
 from tests.support import factories
 from tests.support.clients import client_for
-from tests.support.pdfs import family, ligatures, pdffonts, squash
+from tests.support.pdfs import BIDI_CONTROLS, family, ligatures, pdffonts, squash
 from tests.support.reviews import fill, make_approved_review, run_jobs
 
 pytestmark = pytest.mark.django_db
@@ -331,11 +331,25 @@ def test_arabic_compiled_report_the_board_centre_and_recompiles_per_language(
         msgid = "%(cycle)s: compiled report of the voluntary country reviews"  # dossier.py
         with translation.override("ar"):
             arabic_title = gettext(msgid)
-        expected = arabic_title % {"cycle": cycle.name}
+        with translation.override("ar"):  # the cycle's name composed from its years
+            name = gettext("%(years)s review cycle") % {"years": "2021–2023"}
+        expected = arabic_title % {"cycle": name}
+        shown = shown.translate(BIDI_CONTROLS)  # the isolates that keep the years in order
         assert arabic_title != msgid and shown == expected, (
             f"the Arabic report's title (pdfinfo Title, which viewers show: DisplayDocTitle) "
             f"is {shown!r}; the Arabic catalog gives {expected!r}"
         )
+
+    with subtests.test("the cover and the running header keep the cycle's years in order"):
+        # Issue 17: "review cycle 2027–2025". pdftotext gives a right-to-left line's numbers
+        # in the order they are drawn, left to right.
+        for page, where in ((1, "cover"), (3, "running header")):
+            text = run(
+                "pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(arabic), "-"
+            )
+            if where == "running header":
+                text = " ".join(line.text for line in ar_layout.on(3) if line.y_max < 45)
+            assert "2021–2023" in text and "2023–2021" not in text, (where, text)
 
     with subtests.test("the fixed headings and the indicator titles are Arabic"):
         text = run("pdftotext", "-enc", "UTF-8", str(arabic), "-")
@@ -467,6 +481,88 @@ def test_arabic_compiled_report_the_board_centre_and_recompiles_per_language(
             body = b"".join(response.streaming_content)
             assert body.startswith(b"%PDF-")
             assert pdf_lang(body) == code
+
+
+# --- The cycle's names in an Arabic edition --------------------------------------------------
+
+# A translator's Arabic for the patterns of the cycle's names (reports/names.py). The test
+# writes its own catalog with them, put before the project's, so that it shows what the
+# Arabic edition does with an Arabic pattern whatever locale/ holds today.
+ARABIC_NAMES = {
+    "%(years)s review cycle": "دورة الاستعراض %(years)s",
+    "Second session of the UN-Habitat Assembly": "الدورة الثانية لجمعية موئل الأمم المتحدة",
+}
+
+
+@pytest.fixture
+def arabic_names(settings, tmp_path) -> dict:
+    folder = tmp_path / "locale" / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    entries = "".join(
+        f'msgid "{msgid}"\nmsgstr "{text}"\n\n' for msgid, text in ARABIC_NAMES.items()
+    )
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "django.po").write_text(header + entries, encoding="utf-8")
+    run("msgfmt", "-o", str(folder / "django.mo"), str(folder / "django.po"))
+    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]  # clears the caches
+    with translation.override("ar"):
+        assert gettext("%(years)s review cycle") == ARABIC_NAMES["%(years)s review cycle"]
+    return ARABIC_NAMES
+
+
+def test_an_arabic_edition_names_the_cycle_and_the_session_in_arabic_years_in_order(
+    open_cycle, reviewer, arabic_names, subtests, tmp_path
+):
+    """Issue 17: the Arabic compiled report's cover and running header read "review cycle
+    2027–2025" and kept the English names inside Arabic sentences. The cycle's name and the
+    session it reports to are composed in Arabic, the years drawn left to right, on the covers,
+    the running headers and in the sentences of the compiled report and of a review's PDF."""
+    review = make_approved_review(Country.objects.get(iso3="KEN"), open_cycle, reviewer=reviewer)
+    rendered, _stats = dossier.compile_report(open_cycle, language="ar")
+    compiled = tmp_path / "compiled-ar.pdf"
+    compiled.write_bytes(rendered.pdf)
+    document = pdf.review_document(review, pdf.latest_snapshot(review), draft=False, language="ar")
+    own = tmp_path / "review-ar.pdf"
+    own.write_bytes(pdf.render_review(document).pdf)
+    cycle_ar = ARABIC_NAMES["%(years)s review cycle"] % {"years": "2021–2023"}
+    session_ar = ARABIC_NAMES["Second session of the UN-Habitat Assembly"]
+
+    def margins(lay: Layout, page: int) -> str:
+        """The text above and below the text area of a page (running title, page number)."""
+        lines = [line for line in lay.on(page) if line.y_max < 45 or line.y_min > lay.height - 45]
+        return squash(" ".join(line.text for line in lines))
+
+    chapters = outline(compiled, translated("ar", "Country reviews"))
+    chapter_start = next(n for title, n, _level in chapters if title == "Kenya")
+    for path, header_page, header in (
+        (compiled, 3, cycle_ar),  # the introduction's page
+        (compiled, chapter_start + 1, f"Kenya · {cycle_ar}"),  # Kenya's chapter
+        (own, 2, f"Kenya · {cycle_ar}"),  # the review's own PDF
+    ):
+        lay, ligs = layout(path), ligatures(path.read_bytes())
+        with subtests.test("the cover names the cycle and the session in Arabic", pdf=path.name):
+            lay.find(cycle_ar, ligs, page=1)
+            lay.find(session_ar, ligs, page=1)
+        with subtests.test("the running header too", pdf=path.name, page=header_page):
+            shown = margins(lay, header_page)
+            assert pattern(header, ligs).search(shown), (shown, header)
+        with subtests.test("no English name of the cycle or the session is left", pdf=path.name):
+            text = run("pdftotext", "-enc", "UTF-8", str(path), "-")
+            left = re.findall(r"review cycle|session of the UN-Habitat Assembly", text, re.I)
+            assert not left, f"{path.name} still reads {left}"
+            assert "2023–2021" not in text
+
+    with subtests.test("the introduction's sentence names both in Arabic"):
+        flat = squash(" ".join(line.text for line in layout(compiled).on(3)))
+        for name in (cycle_ar, session_ar):
+            assert pattern(name, ligatures(compiled.read_bytes())).search(flat), (name, flat)
+
+    with subtests.test("the document title names the cycle in Arabic"):
+        info = run("pdfinfo", "-enc", "UTF-8", str(compiled))
+        shown = re.search(r"^Title:\s+(.*)$", info, re.M)[1].translate(BIDI_CONTROLS)
+        with translation.override("ar"):
+            title = gettext("%(cycle)s: compiled report of the voluntary country reviews")
+        assert shown == title % {"cycle": cycle_ar}, shown
 
 
 # --- A country review written in Arabic ------------------------------------------------------
