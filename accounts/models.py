@@ -39,6 +39,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    # When the person last opened their home page: what was published after it is "new" on
+    # the Board's home (dashboard/homes.py). `last_login` cannot serve: Django overwrites it
+    # at each sign-in, before anything could read the previous value.
+    home_visited_at = models.DateTimeField(_("last visit to the home page"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

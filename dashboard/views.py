@@ -1,7 +1,8 @@
 """A cycle's dashboard and the export of its indicator answers (SPEC §7)."""
 
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +10,12 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import BOARD, any_permission_required, scoped
 from accounts.http import PortalRequest
+from accounts.models import User
 from accounts.roles import Role
 from core import spreadsheets
-from countries.models import NETWORK_TARGET, Country, Engagement, FocalPoint
+from countries.models import Country, FocalPoint
+from dashboard import homes
+from dashboard.front import front_page
 from indicators.answers import SEXES
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reports import dossier, success
@@ -149,20 +153,25 @@ def _row(review: Review, indicator: Indicator, answer: Answer | None) -> list:
     ]  # fmt: skip
 
 
-def home(request: PortalRequest) -> HttpResponse:
-    """Each role's starting page."""
+@require_safe
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's starting page: what to do next first (dashboard/homes.py); the public
+    front page for visitors who are not signed in (dashboard/front.py)."""
+    if not request.user.is_authenticated:
+        return front_page(request)
     user = request.user
-    context: dict = {"role": user.role, "target": NETWORK_TARGET}
+    assert isinstance(user, User)
+    today = timezone.localdate()
+    context: dict = {"role": user.role, "today": today}
     if user.role == Role.FOCAL_POINT and user.country:
-        country = user.country
-        context["country"] = country
-        context["network_size"] = country.municipalities.count()
-    elif user.has_perm("countries.view_all_countries"):
-        by_engagement = dict(
-            Country.objects.values_list("engagement").annotate(n=Count("pk")).order_by()
-        )
-        context["engagement"] = [
-            (label, by_engagement.get(value, 0)) for value, label in Engagement.choices
-        ]
-        context["champions"] = Country.objects.filter(is_champion=True).count()
+        context |= homes.focal_point_home(user, today)
+    if user.has_perm("reviews.view_all_reviews") and user.has_perm("reviews.decide_review"):
+        context |= homes.reviewer_home(today)
+    if user.has_perm("indicators.change_reviewcycle"):
+        context["cycle_tasks"] = homes.cycle_tasks(user, today)
+    if user.has_perm(BOARD):
+        context |= homes.board_home(request)
+    if user.has_perm("countries.view_all_countries"):
+        context |= homes.member_states()
     return render(request, "dashboard/home.html", context)

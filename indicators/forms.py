@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -24,6 +24,28 @@ class CycleForm(forms.ModelForm):
         if data.get("opens_on") and data.get("deadline") and data["deadline"] <= data["opens_on"]:
             self.add_error("deadline", _("The deadline must come after the opening date."))
         return data
+
+
+class CloseCycleForm(forms.Form):
+    """Closing a cycle before its deadline: the secretariat ticks that it knows how many
+    Member States have not submitted. On or after the deadline there is nothing to tick."""
+
+    understood = forms.BooleanField(
+        error_messages={"required": _("Tick this box to close the cycle before its deadline.")}
+    )
+
+    def __init__(self, *args, not_submitted: int, early: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not early:
+            del self.fields["understood"]
+            return
+        self.fields["understood"].label = ngettext(
+            "I understand that %(n)d Member State has not submitted and will no longer be able "
+            "to submit.",
+            "I understand that %(n)d Member States have not submitted and will no longer be "
+            "able to submit.",
+            not_submitted,
+        ) % {"n": not_submitted}
 
 
 def in_every_language(*names: str) -> list[str]:

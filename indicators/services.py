@@ -5,6 +5,8 @@ a draft (not frozen); opening the cycle freezes it. The database refuses changes
 matrix as well (migration 0002), so no code path can bypass these checks.
 """
 
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.spreadsheets import read_table
+from countries.models import Country
 from indicators import matrix_io, signals
 from indicators.models import (
     Area,
@@ -32,6 +35,30 @@ NEXT_STATUS: dict[str, CycleStatus] = {
     CycleStatus.OPEN: CycleStatus.CLOSED,
     CycleStatus.CLOSED: CycleStatus.PUBLISHED,
 }
+# The review statuses in which a country has submitted (reviews' ReviewStatus values: reviews
+# sits above indicators, so they are named here by value and read through the cycle's
+# `reviews` relation; tests/indicators/test_early_close.py checks they match).
+SUBMITTED_STATUSES = ("submitted", "approved", "published")
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What closing a cycle today means: how many Member States have not submitted (they can
+    no longer submit once it is closed) and how many days were left before the deadline."""
+
+    not_submitted: int
+    days_left: int
+
+    @property
+    def early(self) -> bool:
+        return self.days_left > 0
+
+
+def closing(cycle: ReviewCycle) -> Closing:
+    """How closing `cycle` now leaves the Member States (one query)."""
+    submitted = cycle.reviews.filter(status__in=SUBMITTED_STATUSES).values("country_id")
+    waiting = Country.objects.filter(is_member_state=True).exclude(pk__in=submitted).count()
+    return Closing(not_submitted=waiting, days_left=(cycle.deadline - timezone.localdate()).days)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from indicators import matrix_io, services
 from indicators.forms import (
     AreaForm,
     ChoiceOptionForm,
+    CloseCycleForm,
     CycleForm,
     ImportForm,
     IndicatorForm,
@@ -108,7 +109,12 @@ def cycle_transition(request: PortalRequest, cycle: ReviewCycle, action: str) ->
     if action not in TRANSITIONS:
         raise Http404
     transition, _from_status = TRANSITIONS[action]
-    if request.method == "POST":
+    closing = services.closing(cycle) if action == "close" else None
+    form = None
+    if closing:  # before the deadline, closing needs an explicit tick (issue 17)
+        data = request.POST if request.method == "POST" else None  # bound even when empty
+        form = CloseCycleForm(data, not_submitted=closing.not_submitted, early=closing.early)
+    if request.method == "POST" and (form is None or form.is_valid()):
         try:
             transition(cycle, by=request.user)
         except ValidationError as error:
@@ -119,7 +125,10 @@ def cycle_transition(request: PortalRequest, cycle: ReviewCycle, action: str) ->
                 "status": ReviewCycle.objects.get(pk=cycle.pk).get_status_display().lower()
             })  # fmt: skip
         return redirect("indicators:detail", cycle.pk)
-    context = {"cycle": cycle, "action": action, "problems": services.matrix_problems(cycle.matrix)}
+    context = {
+        "cycle": cycle, "action": action, "problems": services.matrix_problems(cycle.matrix),
+        "closing": closing, "form": form,
+    }  # fmt: skip
     return render(request, "indicators/cycle_confirm.html", context)
 
 

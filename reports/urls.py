@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import preview, views
 
 app_name = "reports"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("files/<int:pk>/download/", views.download, name="download"),
     path("downloads/", views.download_log, name="downloads"),
+    path("reviews/<int:pk>/preview.pdf", preview.review_preview, name="review_preview"),
 ]
 
 # The public library (no sign-in), mounted at /library/ under its own namespace.

@@ -1,20 +1,29 @@
 """What the review editor reads and writes: saving a draft (refused when someone else saved
 first), the answers, what still keeps a review from being submitted, and its progress."""
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from indicators.answers import AnswerForm
 from indicators.models import Indicator
-from reviews.models import Answer, Review
+from reviews.models import (
+    Answer,
+    Comment,
+    CommentThread,
+    Review,
+    ReviewStatus,
+    ThreadStatus,
+    Transition,
+)
 from reviews.sections import SECTIONS, word_count
 
 
@@ -216,3 +225,66 @@ def by_outcome(items, indicator_of) -> dict:
         area = indicator_of(item).area
         outcomes.setdefault(area.outcome, {}).setdefault(area, []).append(item)
     return outcomes
+
+
+def last_return(review: Review) -> Transition | None:
+    """The step that returned the review for revision, while it is returned (its reason and
+    who gave it): what the focal point reads first."""
+    if review.status != ReviewStatus.RETURNED:
+        return None
+    returns = review.transitions.filter(to_status=ReviewStatus.RETURNED)
+    return returns.select_related("by").order_by("-at", "-pk").first()
+
+
+def threads_of(review: Review) -> list[CommentThread]:
+    """Every comment thread of the review with its comments and their authors (3 queries)."""
+    comments = Comment.objects.select_related("author")
+    return list(
+        review.threads.select_related("indicator", "resolved_by").prefetch_related(
+            Prefetch("comments", queryset=comments)
+        )
+    )
+
+
+def by_anchor(threads: Sequence[CommentThread]) -> dict[str, list[CommentThread]]:
+    """Threads grouped by what they are about: "section-<key>", "indicator-<code>", "" (the
+    whole review); open threads before resolved ones."""
+    grouped: dict[str, list[CommentThread]] = defaultdict(list)
+    for thread in sorted(threads, key=lambda t: t.status != ThreadStatus.OPEN):
+        grouped[thread.anchor].append(thread)
+    return dict(grouped)
+
+
+def navigator(
+    progress: dict, missing: Sequence[Missing], threads: Sequence[CommentThread], indicators
+) -> dict:
+    """The editor's section navigator: per section and per outcome, whether something is still
+    required, whether it is done, and how many comments wait for an answer."""
+    waiting = Counter(t.anchor for t in threads if t.status == ThreadStatus.OPEN)
+    blocking = {m.anchor for m in missing}
+    sections = []
+    for row in progress["sections"]:
+        section = row["section"]
+        anchor = f"section-{section.key}"
+        if row["state"] == "over":
+            state = "over"
+        elif anchor in blocking:
+            state = "required"
+        else:
+            state = "done" if row["state"] == "written" else "optional"
+        sections.append({**row, "anchor": anchor, "state": state, "comments": waiting[anchor]})
+    outcomes: dict = {}
+    for indicator in indicators:
+        outcome = indicator.area.outcome
+        row = outcomes.setdefault(outcome, {"missing": 0, "comments": 0})
+        anchor = f"indicator-{indicator.code}"
+        row["missing"] += anchor in blocking
+        row["comments"] += waiting[anchor]
+    return {
+        "sections": sections,
+        "outcomes": [
+            {"outcome": outcome, **progress["outcomes"][outcome], **row}
+            for outcome, row in outcomes.items()
+        ],
+        "general_comments": waiting[""],
+    }

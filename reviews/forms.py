@@ -42,6 +42,8 @@ class SectionsForm(forms.ModelForm):
             field.widget = forms.Textarea(attrs={
                 "rows": 6, "data-word-limit": section.word_limit,
                 "aria-describedby": f"wc-{section.key} id_{section.key}_helptext",
+                # needed to submit, not to save a draft: no `required`, which would block saving
+                **({"aria-required": "true"} if section.required else {}),
             })  # fmt: skip
 
     def clean(self):
@@ -230,8 +232,10 @@ def _radios_html(bf: BoundField) -> str:
 _PLAIN_WIDGETS = (forms.TextInput, forms.Textarea, forms.Select, forms.CheckboxInput)
 
 
-def field_html(bf: BoundField) -> SafeString:
-    """`{{ bf|as_crispy_field }}` (crispy-bootstrap5, no form helper), built here."""
+def field_html(bf: BoundField, badge: str = "") -> SafeString:
+    """`{{ bf|as_crispy_field }}` (crispy-bootstrap5, no form helper), built here. `badge`:
+    markup (trusted, not escaped) shown after the label, outside it, such as a "required"
+    mark (the label stays the field's name)."""
     widget = bf.field.widget
     if bf.is_hidden:
         return SafeString(f"\n{bf}\n")
@@ -260,7 +264,9 @@ def field_html(bf: BoundField) -> SafeString:
             parts.append(f"\n<fieldset{described}>")
         for_ = f'for="{_escape(bf.id_for_label)}" ' if bf.id_for_label else ""
         fs = " fs-6" if bf.use_fieldset else ""
-        parts.append(f'\n<{tag}\n{for_}class="form-label{req_class}{fs}">\n{label}{star}\n</{tag}>')
+        parts.append(
+            f'\n<{tag}\n{for_}class="form-label{req_class}{fs}">\n{label}{star}\n</{tag}>{badge}'
+        )
     if radios:
         parts.append(_radios_html(bf))
     elif checkbox:

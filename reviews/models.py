@@ -14,19 +14,13 @@ from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reviews.sections import SECTION_KEYS
 from reviews.workflow import EDITABLE, ReviewStatus, is_editable
 
-# Bootstrap's badge for each status ("not_started": a country of the queue without a review).
-STATUS_BADGES = {
-    ReviewStatus.APPROVED: "text-bg-success",
-    ReviewStatus.PUBLISHED: "text-bg-success",
-    ReviewStatus.SUBMITTED: "text-bg-primary",
-    ReviewStatus.RETURNED: "text-bg-warning",
-    ReviewStatus.WITHDRAWN: "text-bg-secondary",
-    "not_started": "text-bg-secondary",
-}
+# A status badge's class, drawn by static/scss/_status.scss ("not_started": a country of the
+# queue without a review). Templates write `class="badge {{ ... }}"`: "badge" is theirs.
+BADGE_STATUSES = frozenset(ReviewStatus.values) | {"not_started"}
 
 
 def status_badge(status: str) -> str:
-    return STATUS_BADGES.get(status, "text-bg-light border")
+    return f"status-{status}" if status in BADGE_STATUSES else "text-bg-light border"
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -286,6 +280,13 @@ class CommentThread(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.section or self.indicator_id or 'review'}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of what the thread is about on the review's pages ("" for the whole review)."""
+        if self.indicator:
+            return f"indicator-{self.indicator.code}"
+        return f"section-{self.section}" if self.section else ""
 
     @property
     def target_label(self) -> str:

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from reviews.views import actions, comments, editing, evidence, history, pages
+from reviews.views import actions, comments, editing, evidence, history, pages, queue
 
 app_name = "reviews"
 
 urlpatterns = [
     path("", pages.review_list, name="list"),
-    path("queue/", pages.review_queue, name="queue"),
+    path("queue/", queue.review_queue, name="queue"),
     path("start/<int:cycle>/", pages.review_start, name="start"),
     path("<int:pk>/", pages.review_detail, name="detail"),
     path("<int:pk>/edit/", editing.review_edit, name="edit"),

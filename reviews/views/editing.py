@@ -3,17 +3,18 @@ automatically (htmx), refused with the other person's text kept when someone sav
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.access import permission_required
 from accounts.http import PortalRequest
 from reviews import editor, evidence
 from reviews.forms import SectionsForm, field_html
-from reviews.models import Comment, Review, ThreadStatus
+from reviews.models import Review, ThreadStatus
 from reviews.sections import SECTIONS
 from reviews.views.pages import REVIEW
 
@@ -48,14 +49,14 @@ def review_edit(request: PortalRequest, review: Review) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("reviews:detail", review.pk)
         else:
-            return _saved(request, review, indicators, answer_forms) or _page(
+            return _saved(request, review, indicators, answer_forms) or editor_page(
                 request, review, sections_form, answer_forms, None, indicators
             )
     if request.htmx and request.method == "POST":
         return _save_status(
             request, review, indicators, conflict=conflict, sections_form=sections_form
         )
-    return _page(request, review, sections_form, answer_forms, conflict, indicators)
+    return editor_page(request, review, sections_form, answer_forms, conflict, indicators)
 
 
 def _saved(request: PortalRequest, review: Review, indicators, answer_forms) -> HttpResponse | None:
@@ -74,22 +75,33 @@ def _saved(request: PortalRequest, review: Review, indicators, answer_forms) -> 
     return None
 
 
-def _page(request, review, sections_form, answer_forms, conflict, indicators) -> HttpResponse:
+def editor_page(
+    request: PortalRequest, review: Review, sections_form=None, answer_forms=None, conflict=None,
+    indicators=None, *, comment=None,
+) -> HttpResponse:  # fmt: skip
+    """The editor as it is stored, or with the forms of a refused save; `comment`: a refused
+    comment or reply ({"key", "text", "errors"}) shown where it was written."""
+    if indicators is None:
+        prefetch_related_objects([review], "answers")
+        indicators = list(editor.matrix_indicators(review))
+    sections_form = sections_form or SectionsForm(instance=review)
+    answer_forms = answer_forms or editor.editor_forms(review, indicators)
     context = _editor_context(review, sections_form, answer_forms, conflict, indicators)
     context |= evidence.evidence_context(review, request.user)
+    context["comment"] = comment
     return render(request, "reviews/review_edit.html", context)
 
 
 def _save_status(request: PortalRequest, review: Review, indicators, **context) -> HttpResponse:
-    """The save-status bar, and (out of band) the up-to-date "ready to submit" section."""
+    """The save-status bar, and (out of band) the up-to-date navigator and "ready to submit"
+    section."""
     context["review"] = review
     status = render_to_string("reviews/review_edit.html#save-status", context, request)
-    ready = render_to_string(
-        "reviews/review_edit.html#ready",
-        {"review": review, "oob": True, **_readiness(review, indicators)},
-        request,
-    )
-    return HttpResponse(status + ready)
+    readiness = _readiness(review, indicators, editor.threads_of(review))
+    oob = {"review": review, "oob": True, **readiness}
+    ready = render_to_string("reviews/review_edit.html#ready", oob, request)
+    nav = render_to_string("reviews/review_edit.html#navigator", oob, request)
+    return HttpResponse(status + ready + nav)
 
 
 # The answer fields shown in the second row of an indicator, after the others.
@@ -99,37 +111,52 @@ SECOND_ROW = ("source", "note", "reason")
 def _editor_context(review, sections_form, answer_forms, conflict, indicators) -> dict:
     # Each field's markup is built in Python (reviews.forms.field_html), not by a template per
     # field: the editor has about 150 of them.
+    threads = editor.threads_of(review)
+    placed = editor.by_anchor(threads)
     rows = [
         (
             form,
             [field_html(form[name]) for name in form.fields if name not in SECOND_ROW],
             [field_html(form[name]) for name in SECOND_ROW],
+            placed.get(f"indicator-{form.indicator.code}", []),
         )
         for form in answer_forms
     ]
-    outcomes = editor.by_outcome(rows, lambda row: row[0].indicator)
-    threads = (
-        review.threads.filter(status=ThreadStatus.OPEN)
-        .select_related("indicator")
-        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+    # Seen next to the label; heard through the field's aria-required (reviews.forms).
+    required = format_html(
+        ' <span class="badge text-bg-light border" aria-hidden="true">{}</span>', _("required")
     )
+    sections = [
+        {
+            "section": s,
+            "field": sections_form[s.key],
+            "html": field_html(sections_form[s.key], required if s.required else ""),
+            "anchor": f"section-{s.key}",
+            "threads": placed.get(f"section-{s.key}", []),
+        }
+        for s in SECTIONS
+    ]
     return {
         "review": review,
         "sections_form": sections_form,
         "language_field": field_html(sections_form["language"]),
-        "section_fields": [
-            (s, sections_form[s.key], field_html(sections_form[s.key])) for s in SECTIONS
-        ],
-        "outcomes": outcomes,
+        "section_fields": sections,
+        "outcomes": editor.by_outcome(rows, lambda row: row[0].indicator),
         "conflict": conflict,
-        "open_threads": threads,
-        **_readiness(review, indicators),
+        "general_threads": placed.get("", []),
+        "returned": editor.last_return(review),
+        **_readiness(review, indicators, threads),
     }
 
 
-def _readiness(review: Review, indicators) -> dict:
-    """The "ready to submit" section's lists, from the matrix the editor has already read."""
+def _readiness(review: Review, indicators, threads) -> dict:
+    """The "ready to submit" section's lists and the navigator, from the matrix and the
+    threads the editor has already read."""
+    missing = editor.missing_for_submission(review, indicators)
+    progress = editor.progress_of(review, indicators)
     return {
-        "missing": editor.missing_for_submission(review, indicators),
-        "progress": editor.progress_of(review, indicators),
+        "missing": missing,
+        "progress": progress,
+        "navigator": editor.navigator(progress, missing, threads, indicators),
+        "open_comments": sum(t.status == ThreadStatus.OPEN for t in threads),
     }

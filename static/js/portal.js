@@ -40,3 +40,31 @@ document.addEventListener("DOMContentLoaded", () => {
   const invalid = document.querySelector('main [aria-invalid="true"]');
   if (invalid && !document.querySelector("main [autofocus]")) invalid.focus();
 });
+
+// The editor warns before the page is left with typed text that is not saved yet: changes
+// since the last successful save (autosave or "Save now"), or a comment not yet sent.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("review-form");
+  if (!form) return;
+  let unsaved = false;
+  let leaving = false;
+  form.addEventListener("input", () => { unsaved = true; });
+  // Only a save that the server confirmed clears the mark; a refused one keeps it.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "save-status"
+        && document.querySelector("#save-status [data-saved]")) {
+      unsaved = false;
+    }
+  });
+  // Leaving through one of the page's forms (Save, a comment, an upload) is intended; a
+  // submission htmx sends in the background ("Save now") does not leave the page.
+  document.addEventListener("submit", (event) => {
+    if (!event.defaultPrevented) leaving = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved && !leaving) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+});

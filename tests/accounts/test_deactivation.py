@@ -29,7 +29,7 @@ def test_deactivated_focal_point_cannot_sign_in_again(focal_point, secretariat_a
     )
     assert "_auth_user_id" not in anonymous.session
     assert response.status_code in (200, 302)
-    assert anonymous.get("/").status_code == 302
+    assert anonymous.get("/reviews/").status_code == 302  # still signed out
 
 
 def test_deactivation_needs_post_and_an_admin(focal_point, reviewer):

@@ -79,6 +79,7 @@ DOWNLOADS = {
     "reviews:attachment",
     "dashboard:answers",
     "reports:download",
+    "reports:review_preview",
     "library:download",
     "mfa_download_recovery_codes",
 }

@@ -1,8 +1,12 @@
 """A country review from the first draft to approval, through one return for revision.
 
-Kenya's focal point writes the review in the editor and submits it; a secretariat reviewer
-comments on one indicator answer and returns it; the focal point changes that answer and
-submits again; the reviewer sees the change marked and approves; the review is then read-only.
+Kenya's focal point starts the review from their home page, writes it in the editor and
+submits it; a secretariat reviewer comments beside one indicator answer and returns it; the
+focal point continues from home, reads the return reason at the top of the editor, moves
+through the section navigator, answers the comment where it is, changes that answer, previews
+the PDF and submits again; the reviewer finds the resubmission first in the queue, resolves
+the thread beside the indicator, starts and resolves one beside a section, sees the change
+marked and approves; the review is then read-only.
 """
 
 import re
@@ -44,6 +48,7 @@ SECTIONS = {
 WORD_LIMITS = {"1": 800, "2": 1500, "3": 2000, "4": 2000, "5": 800, "6": 1500, "7": 1500, "8": 1000}
 COMMENT = "Please check 1.4: the network's membership list counts 11 municipalities, not 14."
 RETURN_REASON = "The number of municipalities in the network (1.4) needs checking."
+REPLY = "Corrected: the list counts 11 municipalities."
 
 
 @pytest.fixture
@@ -60,8 +65,18 @@ def indicator(page: Page, code: str) -> Locator:
 
 
 def status_line(page: Page) -> Locator:
-    """The line under the heading: the cycle, then the review's status badge."""
+    """The line under the heading: the cycle, then the review's status badge (and, in the
+    editor, the deadline)."""
     return page.get_by_text(re.compile(rf"^{re.escape(CYCLE)} · "))
+
+
+def editor_status(status: str) -> re.Pattern:
+    return re.compile(rf"^{re.escape(CYCLE)} · {status}\s+· due on ")
+
+
+def threads_beside(page: Page, anchor: str) -> Locator:
+    """The comment threads shown beside a section ("section-…") or indicator ("indicator-…")."""
+    return page.locator(f"[id='threads-{anchor}']")
 
 
 def save_status(page: Page) -> Locator:
@@ -102,27 +117,24 @@ def test_a_review_is_written_returned_revised_and_approved(
     sign_in(page, FOCAL_POINT, factories.PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Wanjiru Kamau")
+    next_step = page.get_by_role("region", name="Your next step")
+    expect(next_step).to_contain_text(CYCLE)
+    expect(next_step).to_contain_text("Your country has not started its review of this cycle.")
     assert_no_axe_violations(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
-
-    expect(page).to_have_url(f"{live_server.url}/reviews/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Country reviews")
-    expect(page.get_by_role("table")).to_contain_text("No review yet.")
-    open_cycles = page.get_by_role("region", name="Open cycles")
-    expect(open_cycles).to_contain_text(f"{CYCLE} · deadline March 31, 2023")
-    assert_no_axe_violations(page)
-    open_cycles.get_by_role("button", name="Start the review").click()
+    next_step.get_by_role("button", name="Start the review").click()
 
     # The editor, empty.
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/reviews/\d+/edit/$"))
     edit_url = page.url
     detail_url = edit_url.removesuffix("edit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Review of Kenya")
-    expect(status_line(page)).to_have_text(f"{CYCLE} · Draft")
+    expect(status_line(page)).to_have_text(editor_status("Draft"))
     expect(save_status(page)).to_contain_text("Changes save automatically.")
+    expect(page.locator("#return-reason")).to_have_count(0)
+    navigator = page.get_by_role("navigation", name="In this review")
     expect(
-        page.get_by_role("heading", name="Comments from the secretariat to address")
-    ).to_have_count(0)
+        navigator.get_by_role("link", name=re.compile(r"^1\. Executive summary"))
+    ).to_contain_text("required, not written yet")
     expect(page.get_by_role("region", name="Ready to submit?")).to_contain_text(
         "Section 1, “Executive summary”, is empty."
     )
@@ -223,19 +235,19 @@ def test_a_review_is_written_returned_revised_and_approved(
 
     expect(r).to_have_url(detail_url)
     expect(status_line(r)).to_have_text(f"{CYCLE} · Submitted · written in English")
-    comments = r.get_by_role("region", name="Comments")
-    expect(comments).to_contain_text("No comments yet.")
+    expect(r.get_by_role("article")).to_have_count(0)  # no comment yet
+    expect(r.get_by_label("About")).to_have_count(0)  # no list of every section and indicator
     assert_no_axe_violations(r)
-    comments.get_by_label("About").select_option(
-        label="1.4 Local municipalities in the National Tool Network on Safer Cities"
-    )
-    comments.get_by_label("Comment", exact=True).fill(COMMENT)
-    comments.get_by_role("button", name="Add the comment").click()
+    beside_1_4 = threads_beside(r, "indicator-1.4")
+    beside_1_4.get_by_text("Comment here").click()
+    beside_1_4.get_by_label("Comment", exact=True).fill(COMMENT)
+    beside_1_4.get_by_role("button", name="Add the comment").click()
 
     expect(r).to_have_url(re.compile(rf"^{re.escape(detail_url)}#thread-\d+$"))
     expect(r.get_by_role("status")).to_contain_text("Your comment was added.")
-    thread = comments.get_by_role("article", name=re.compile(r"^1\.4 Local municipalities"))
-    expect(thread).to_contain_text("Open")
+    thread = beside_1_4.get_by_role(
+        "article", name=re.compile(r"^Open comment\s*: 1\.4 Local municipalities")
+    )
     expect(thread).to_contain_text("Nia Reviewer")
     expect(thread).to_contain_text(COMMENT)
     assert_no_axe_violations(r)
@@ -258,39 +270,56 @@ def test_a_review_is_written_returned_revised_and_approved(
     expect(last_step).to_contain_text(RETURN_REASON)
     assert_no_axe_violations(r)
 
-    # ---- 3. The focal point sees the comment, changes 1.4 and submits again. ----
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
-    expect(page).to_have_url(f"{live_server.url}/reviews/")
-    expect(page.get_by_role("region", name="Open cycles")).to_have_count(0)
-    review_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=CYCLE))
-    expect(review_row).to_contain_text("Returned for revision")
+    # ---- 3. The focal point continues from home, answers the comment where it is. ----
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Safer Cities Review Portal"
+    ).click()  # home
+    next_step = page.get_by_role("region", name="Your next step")
+    expect(next_step).to_contain_text("Returned for revision")
+    expect(next_step).to_contain_text(RETURN_REASON)
     assert_no_axe_violations(page)
-    review_row.get_by_role("link", name=CYCLE).click()
-
-    expect(page).to_have_url(detail_url)
-    expect(status_line(page)).to_have_text(f"{CYCLE} · Returned for revision · written in English")
-    expect(page.get_by_text("it is read-only")).to_have_count(0)
-    expect(
-        page.get_by_role("article", name=re.compile(r"^1\.4 Local municipalities"))
-    ).to_contain_text(COMMENT)
-    assert_no_axe_violations(page)
-    page.get_by_role("link", name="Edit", exact=True).click()
+    next_step.get_by_role("link", name="Continue the review").click()
 
     expect(page).to_have_url(edit_url)
-    expect(status_line(page)).to_have_text(f"{CYCLE} · Returned for revision")
-    to_address = page.get_by_role("region", name="Comments from the secretariat to address")
-    expect(to_address.get_by_role("listitem")).to_have_text(
-        [f"1.4 Local municipalities in the National Tool Network on Safer Cities: {COMMENT}"]
-    )
-    expect(to_address.get_by_role("link", name="1.4")).to_have_attribute("href", "#indicator-1.4")
+    expect(status_line(page)).to_have_text(editor_status("Returned for revision"))
+    reason = page.get_by_role("region", name=re.compile(r"^Returned for revision on "))
+    expect(reason).to_contain_text(RETURN_REASON)
+    expect(reason).to_contain_text("Nia Reviewer. 1 open comment waits for your answer")
     expect(page.get_by_role("region", name="Ready to submit?")).to_contain_text(
         "Everything required is there."
     )
     for label, text in SECTIONS.items():
         expect(page.get_by_label(label, exact=True)).to_have_value(text)
+    # The navigator: every section written; outcome 1 has the open comment.
+    navigator = page.get_by_role("navigation", name="In this review")
+    expect(navigator.get_by_role("link", name=re.compile(r"\(written\)"))).to_have_count(7)
+    outcome_1 = navigator.get_by_role("link", name=re.compile(r"^Outcome 1 "))
+    expect(outcome_1).to_contain_text("1 open comment")
+    assert_no_axe_violations(page)
+    outcome_1.click()
+    expect(page).to_have_url(re.compile(r"#outcome-\d+$"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Outcome 1: "))).to_be_in_viewport()
+
+    beside_1_4 = threads_beside(page, "indicator-1.4")
+    thread = beside_1_4.get_by_role("article", name=re.compile(r"^Open comment\s*: 1\.4 "))
+    expect(thread).to_contain_text(COMMENT)
+    thread.get_by_label("Your reply").fill(REPLY)
+    thread.get_by_role("button", name="Reply").click()
+
+    expect(page).to_have_url(re.compile(rf"^{re.escape(edit_url)}#thread-\d+$"))
+    expect(thread).to_contain_text(REPLY)
+    expect(thread).to_contain_text("Wanjiru Kamau")
+    assert_no_axe_violations(page)
+
     municipalities = indicator(page, "1.4").get_by_label("Value", exact=True)
     expect(municipalities).to_have_value("14")
-    assert_no_axe_violations(page)
+    # Leaving with the change unsaved is asked about first.
+    municipalities.fill("12")
+    dialogs: list[str] = []
+    page.once("dialog", lambda dialog: dialogs.append(dialog.type) or dialog.dismiss())
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Public library").click()
+    expect(page).to_have_url(edit_url + re.search(r"#thread-\d+$", page.url).group(0))
+    assert dialogs == ["beforeunload"]
 
     municipalities.fill("11")
     # Leaving the field autosaves it; then the bottom button saves the whole form.
@@ -300,7 +329,8 @@ def test_a_review_is_written_returned_revised_and_approved(
     expect(save_status(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d:\d\d"))
     page.get_by_role("button", name="Save", exact=True).click()
 
-    expect(page).to_have_url(edit_url)
+    # (the browser keeps the #thread-… the page was at: the form posts to the page's URL)
+    expect(page).to_have_url(re.compile(rf"^{re.escape(edit_url)}(#thread-\d+)?$"))
     expect(
         page.get_by_role("status").filter(has_text=re.compile(r"^\s*Saved\.\s*$"))
     ).to_be_visible()
@@ -310,6 +340,15 @@ def test_a_review_is_written_returned_revised_and_approved(
         "Everything required is there."
     )
     assert_no_axe_violations(page)
+    # The preview: the PDF of what is saved now, drawn on request, not stored.
+    preview = page.get_by_role("link", name="Preview the PDF")
+    with page.context.expect_page() as opened:
+        preview.click()
+    preview_tab = opened.value
+    preview_tab.close()
+    pdf = page.request.get(live_server.url + preview.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF-")
     page.get_by_role("link", name="Submit the review").click()
 
     expect(page).to_have_url(f"{detail_url}submit/")
@@ -323,15 +362,38 @@ def test_a_review_is_written_returned_revised_and_approved(
     expect(answer_cell(page, "1.4")).to_have_text("11 municipalities")
     assert_no_axe_violations(page)
 
-    # ---- 4. The reviewer sees what changed and approves. ----
+    # ---- 4. The reviewer finds the resubmission first, settles the threads, approves. ----
     r.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
-    kenya_row = r.get_by_role("row").filter(has=r.get_by_role("rowheader", name="Kenya"))
-    expect(kenya_row.get_by_role("cell").nth(1)).to_have_text("Submitted")
-    kenya_row.get_by_role("link", name="Kenya").click()
+    first_row = r.get_by_role("table").get_by_role("row").nth(1)
+    expect(first_row.get_by_role("rowheader")).to_have_text("Kenya")
+    expect(first_row).to_contain_text("Resubmitted")
+    assert_no_axe_violations(r)
+    first_row.get_by_role("link", name="Kenya").click()
 
     expect(r).to_have_url(detail_url)
     expect(status_line(r)).to_have_text(f"{CYCLE} · Submitted · written in English")
+    beside_1_4 = threads_beside(r, "indicator-1.4")
+    thread = beside_1_4.get_by_role("article", name=re.compile(r"^Open comment\s*: 1\.4 "))
+    expect(thread).to_contain_text(REPLY)
+    thread.get_by_role("button", name="Mark resolved").click()
+    resolved = beside_1_4.get_by_role("article", name=re.compile(r"^Resolved comment\s*: 1\.4 "))
+    expect(resolved).to_contain_text("resolved by Nia Reviewer")
+    expect(resolved.get_by_role("button", name="Reopen the thread")).to_be_visible()
+    # A new thread beside section 6, resolved from there too.
+    beside_6 = threads_beside(r, "section-difficulties")
+    beside_6.get_by_text("Comment here").click()
+    beside_6.get_by_label("Comment", exact=True).fill("Thank you for naming the obstacles.")
+    beside_6.get_by_role("button", name="Add the comment").click()
+    expect(r).to_have_url(re.compile(rf"^{re.escape(detail_url)}#thread-\d+$"))
+    section_thread = beside_6.get_by_role(
+        "article", name=re.compile(r"^Open comment\s*: 6\. Difficulties encountered")
+    )
+    expect(section_thread).to_contain_text("Thank you for naming the obstacles.")
     assert_no_axe_violations(r)
+    section_thread.get_by_role("button", name="Mark resolved").click()
+    expect(
+        beside_6.get_by_role("article", name=re.compile(r"^Resolved comment\s*: 6\. "))
+    ).to_be_visible()
     r.get_by_role("link", name="Changes since the last submission").click()
 
     expect(r).to_have_url(f"{detail_url}changes/")

@@ -62,10 +62,13 @@ POSTS = {
     "reports:job_retry":       (LOGIN, 403, 403, 302, 302, 403),
 }  # fmt: skip
 GET_ONLY = {"reports:download", "library:download"}
+# A review's PDF preview is the editor's (its people are the review's: the URL walk's EDITOR row,
+# tests/support/urlwalk.py, and tests/reviews/test_guided_editor.py).
+EDITOR_PAGES = {"reports:review_preview"}
 
 
 def test_every_report_url_is_in_the_table():
-    covered = {key.split()[0] for key in PAGES} | set(POSTS) | GET_ONLY
+    covered = {key.split()[0] for key in PAGES} | set(POSTS) | GET_ONLY | EDITOR_PAGES
     # The dashboard's two URLs live under /reports/ too, and share these personas and files.
     names = {f"{ns}:{n}" for ns in ("reports", "library", "dashboard") for n in url_names(ns)}
     assert names == covered

@@ -102,7 +102,7 @@ def shown_on_the_review(client: Client, review: Review, payload: str) -> bool:
     return escape(payload) in page
 
 
-def assert_handled(response, *, client, review, payload, name, form, choice=False):
+def assert_handled(response, *, client, review, payload, name, form, choice=False, auto_id=""):
     """A message next to the field `name` with the typed value kept, or the value stored and
     shown escaped on the review's page."""
     assert response.status_code < 500, f"server error {response.status_code}"
@@ -111,7 +111,7 @@ def assert_handled(response, *, client, review, payload, name, form, choice=Fals
     if response.status_code == 302:
         page = client.get(response["Location"]).content.decode()
     never_unescaped(payload, page, "the page shown after saving")
-    if message_next_to_field(page, f"id_{name}"):
+    if message_next_to_field(page, auto_id or f"id_{name}"):
         if not choice:
             kept = form(page).get(name)
             assert kept == payload, (
@@ -150,11 +150,13 @@ def test_the_editor_handles_bad_input(field, payload, review, focal_point):
 def test_a_new_comment_handles_bad_input(payload, review, reviewer):
     client = browser(reviewer)
     page = client.get(f"/reviews/{review.pk}/").content.decode()
-    data = form_values(page, form_id="new-comment")
+    # the form beside section 3 (its fields point at it with their `form` attribute)
+    data = form_values(page, form_id="new-section-measures")
     response = client.post(f"/reviews/{review.pk}/comments/", data | {"body": payload})
     assert_handled(
         response, client=client, review=review, payload=payload, name="body",
-        form=lambda html: form_values(html, form_id="new-comment"),
+        form=lambda html: form_values(html, form_id="new-section-measures"),
+        auto_id="new-body-section-measures",
     )  # fmt: skip
 
 
@@ -171,7 +173,7 @@ def test_a_reply_handles_bad_input(payload, review, reviewer, focal_point):
     def reply_form(html):
         return form_values(html, action=action)
 
-    # The reply box's field is "body" with the id "reply-<thread>".
+    # The reply box's field is "body" with the id "reply-body-<thread>".
     assert response.status_code < 500, f"server error {response.status_code}"
     assert response.status_code in (200, 302)
     if response.status_code == 302:
@@ -182,7 +184,9 @@ def test_a_reply_handles_bad_input(payload, review, reviewer, focal_point):
     # PostgreSQL cannot even compare against a NUL, so such a reply cannot have been stored.
     stored = "\x00" not in payload and thread.comments.filter(body=payload).exists()
     if not stored:
-        assert message_next_to_field(page, f"reply-{thread.pk}"), "no message next to the reply"
+        assert message_next_to_field(page, f"reply-body-{thread.pk}"), (
+            "no message next to the reply"
+        )
         assert reply_form(page).get("body") == payload, "the typed reply is lost"
     else:
         assert escape(payload) in page

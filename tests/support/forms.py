@@ -23,12 +23,22 @@ class Form:
 
 
 class _Forms(HTMLParser):
+    """A field belongs to the form around it, or to the form its `form` attribute names
+    (which may come later in the page: fields outside a form, or inside another one)."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
         self.form: Form | None = None
+        self.detached: dict[str, Form] = {}  # form id → fields that name it
+        self.owner: Form | None = None  # of the textarea or select being read
         self.textarea = self.select = None
         self.first_option = None
+
+    def _owner(self, attrs: dict) -> Form | None:
+        if attrs.get("form"):
+            return self.detached.setdefault(attrs["form"], Form({}))
+        return self.form
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -37,48 +47,56 @@ class _Forms(HTMLParser):
             self.forms.append(self.form)
             return
         name = attrs.get("name")
-        if self.form is None:
+        owner = self._owner(attrs)
+        if owner is None and not (tag == "option" and self.select):
             return
-        values, kinds = self.form.values, self.form.kinds
         if tag == "input" and name:
             kind = (attrs.get("type") or "text").lower()
             if kind in ("submit", "button", "image", "reset"):
                 return
-            kinds.setdefault(name, kind)
+            owner.kinds.setdefault(name, kind)
             if kind in ("checkbox", "radio"):
                 if "checked" in attrs:
-                    values[name] = attrs.get("value") or "on"
+                    owner.values[name] = attrs.get("value") or "on"
             elif kind != "file":
-                values[name] = attrs.get("value") or ""
+                owner.values[name] = attrs.get("value") or ""
         elif tag == "textarea" and name:
-            self.textarea = name
-            kinds[name] = "textarea"
-            values[name] = ""
+            self.textarea, self.owner = name, owner
+            owner.kinds[name] = "textarea"
+            owner.values[name] = ""
         elif tag == "select" and name:
-            self.select, self.first_option = name, None
-            kinds[name] = "select"
-        elif tag == "option" and self.select:
+            self.select, self.owner, self.first_option = name, owner, None
+            owner.kinds[name] = "select"
+        elif tag == "option" and self.select and self.owner is not None:
             value = attrs.get("value") or ""
             if self.first_option is None:
                 self.first_option = value
             if "selected" in attrs:
-                self.form.values[self.select] = value
+                self.owner.values[self.select] = value
 
     def handle_endtag(self, tag):
         if tag == "form":
             self.form = None
-        elif tag == "textarea" and self.textarea and self.form is not None:
+        elif tag == "textarea" and self.textarea and self.owner is not None:
             # A newline right after <textarea> is not part of the value (HTML parsing rules).
-            values = self.form.values
+            values = self.owner.values
             values[self.textarea] = values[self.textarea].removeprefix("\n")
             self.textarea = None
-        elif tag == "select" and self.select and self.form is not None:
-            self.form.values.setdefault(self.select, self.first_option or "")
+        elif tag == "select" and self.select and self.owner is not None:
+            self.owner.values.setdefault(self.select, self.first_option or "")
             self.select = None
 
     def handle_data(self, data):
-        if self.textarea and self.form is not None:
-            self.form.values[self.textarea] += data
+        if self.textarea and self.owner is not None:
+            self.owner.values[self.textarea] += data
+
+    def close(self):
+        super().close()
+        for form in self.forms:
+            fields = self.detached.get(form.attrs.get("id", ""))
+            if fields:
+                form.values |= fields.values
+                form.kinds |= fields.kinds
 
 
 def forms(html: str) -> list[Form]:

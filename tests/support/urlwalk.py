@@ -70,8 +70,9 @@ NOT_FOUND = (DENY,) * 7  # a key that is not valid
 
 # route (as Django's resolver spells it) → (GET, POST)
 ACCESS = {
-    "": (SIGNED_IN, SIGNED_IN),
+    "": (PUBLIC, NO_METHOD),  # the public front page, or the person's home
     "healthz": (PUBLIC, PUBLIC),
+    "favicon.ico": (PUBLIC, NO_METHOD),  # a redirect to the static icon
     "i18n/setlang/": (NO_METHOD, PUBLIC),
     # Accounts: the portal's own invitation, then allauth's pages and two-factor
     "accounts/invitation/<str:token>/": (NOT_VALID, NOT_VALID),
@@ -163,6 +164,7 @@ ACCESS = {
     "reports/jobs/<int:pk>/retry/": (SIGNED_NO_METHOD, SECRETARIAT),
     "reports/files/<int:pk>/download/": (BOARD_READ, SIGNED_NO_METHOD),
     "reports/downloads/": (SECRETARIAT, SECRETARIAT),
+    "reports/reviews/<int:pk>/preview.pdf": (EDITOR, SIGNED_NO_METHOD),
     "library/": (PUBLIC, PUBLIC),
     "library/<int:pk>/download/": (PUBLIC, NO_METHOD),
     # Django's admin site: staff only, and nobody of PERSONAS is staff
@@ -322,6 +324,7 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
         "reports/jobs/<int:pk>/retry/": {"pk": draft_pdf.pk},
         "reports/files/<int:pk>/download/": {"pk": dossier.pk},
         "library/<int:pk>/download/": {"pk": final.pk},
+        "reports/reviews/<int:pk>/preview.pdf": {"pk": r},
     }
     defaults = {
         "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
