@@ -136,19 +136,25 @@ class AnswerForm(forms.Form):
     reference_year = forms.CharField(
         label=gettext_lazy("Reference year"), required=False, max_length=4
     )
-    source = forms.CharField(label=gettext_lazy("Data source"), required=False, max_length=500)
+    # Typed text in its own direction (an English source on an Arabic page): dir="auto".
+    source = forms.CharField(
+        label=gettext_lazy("Data source"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
     note = forms.CharField(
         label=gettext_lazy("Note"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
     not_available = forms.BooleanField(label=gettext_lazy("Data not available"), required=False)
     reason = forms.CharField(
         label=gettext_lazy("Why the data is not available"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
     def __init__(self, indicator: Indicator, *args, options=None, require: bool = True, **kwargs):
@@ -190,7 +196,7 @@ class AnswerForm(forms.Form):
             )
         if kind == IndicatorType.FREE_TEXT:
             return forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 4})
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
             )
         # Numbers stay text until parse_value has checked them, so what was typed is kept.
         attrs = {"inputmode": "decimal" if kind != IndicatorType.YEAR else "numeric"}

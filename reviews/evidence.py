@@ -147,7 +147,10 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
     )
     description = forms.CharField(
-        label=gettext_lazy("Description (optional)"), max_length=300, required=False
+        label=gettext_lazy("Description (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -172,6 +175,9 @@ class PracticeForm(forms.ModelForm):
         for name in ["description", "results", "partners", "tools_used"]:
             self.fields[name].validators.append(MaxLengthValidator(MAX_PRACTICE_CHARS))
             self.fields[name].widget.attrs["maxlength"] = MAX_PRACTICE_CHARS
+        for field in self.fields.values():  # typed text in its own direction
+            if isinstance(field.widget, (forms.TextInput, forms.Textarea)):
+                field.widget.attrs["dir"] = "auto"
 
 
 # Views

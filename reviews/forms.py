@@ -40,7 +40,7 @@ class SectionsForm(forms.ModelForm):
             field.required = False
             field.max_length = MAX_SECTION_CHARS
             field.widget = forms.Textarea(attrs={
-                "rows": 6, "data-word-limit": section.word_limit,
+                "rows": 6, "data-word-limit": section.word_limit, "dir": "auto",
                 "aria-describedby": f"wc-{section.key} id_{section.key}_helptext",
                 # needed to submit, not to save a draft: no `required`, which would block saving
                 **({"aria-required": "true"} if section.required else {}),
@@ -66,7 +66,7 @@ class SectionsForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}), max_length=5000
     )
 
     def __init__(self, *args, required: bool, **kwargs):

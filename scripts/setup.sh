@@ -66,23 +66,13 @@ if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-# --- The portal's stylesheet: Bootstrap's Sass with the portal's identity (static/scss/) into
-# static/build/ (not kept in Git), left to right, then mirrored by rtlcss for Arabic. Both are
-# compiled in full first (rtlcss reads Bootstrap's /* rtl: */ comments), then compressed.
+# --- The portal's stylesheet (scripts/stylesheet.sh), built again when its inputs change.
 stamp=var/.css.sha
-wanted=$(cat package-lock.json static/scss/*.scss <(sed -n '/^# --- The portal.s stylesheet/,/^fi$/p' scripts/setup.sh) \
-         | sha256sum | cut -d' ' -f1)
-css=static/build/portal.bootstrap.css rtl_css=static/build/portal.bootstrap.rtl.css
-if [ ! -s "$css" ] || [ ! -s "$rtl_css" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+wanted=$(cat package-lock.json static/scss/*.scss scripts/stylesheet.sh | sha256sum | cut -d' ' -f1)
+if [ ! -s static/build/portal.bootstrap.css ] || [ ! -s static/build/portal.bootstrap.rtl.css ] \
+   || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "==> Building the stylesheet (static/scss/)"
-  build=$(mktemp -d)
-  node_modules/.bin/sass --load-path=node_modules --style=expanded --no-source-map --quiet-deps \
-    --silence-deprecation=import static/scss/portal.scss "$build/ltr.css"
-  node_modules/.bin/rtlcss --silent "$build/ltr.css" "$build/rtl.css"
-  mkdir -p static/build
-  node_modules/.bin/sass --style=compressed --no-source-map "$build/ltr.css" "$css"
-  node_modules/.bin/sass --style=compressed --no-source-map "$build/rtl.css" "$rtl_css"
-  rm -rf "$build"
+  bash scripts/stylesheet.sh
   echo "$wanted" > "$stamp"
 fi
 

@@ -467,6 +467,10 @@ def export(commit: str) -> Path:
                              check=True).stdout  # fmt: skip
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     (tree / "node_modules").symlink_to(ROOT / "node_modules")
+    if (tree / "scripts" / "stylesheet.sh").exists():  # the compiled CSS is not kept in Git
+        subprocess.run(["bash", str(tree / "scripts" / "stylesheet.sh")], check=True)
+    elif (tree / "static" / "scss").is_dir():  # a commit from before scripts/stylesheet.sh
+        raise SystemExit(f"{commit}: its stylesheet cannot be built here")
     return tree
 
 

@@ -61,3 +61,22 @@ def test_typed_text_has_its_own_direction_on_an_arabic_page(draft_review, focal_
     assert 'lang="ar" dir="rtl"' in page
     wrong = [name for name, text in TYPED.items() if not isolated(page, text)]
     assert wrong == []
+
+
+def test_the_editor_fields_people_type_in_take_their_own_direction(complete_review, focal_point):
+    """An English paragraph typed on an Arabic page reads left to right in its field too."""
+    page = client_for(focal_point).get(f"/reviews/{complete_review.pk}/edit/").content.decode()
+    tree = lxml.html.fromstring(page)
+    typed = tree.xpath(
+        '//form[@id="review-form"]//textarea | //form[@id="review-form"]//input[@type="text"]'
+    )
+    names = {field.get("name").rsplit("-", 1)[-1] for field in typed}
+    assert {"executive_summary", "source", "note", "reason"} <= names
+    undirected = [
+        field.get("name")
+        for field in typed
+        if field.get("dir") != "auto"
+        and not field.get("name").endswith(("reference_year",))
+        and field.get("inputmode") not in ("numeric", "decimal")
+    ]
+    assert undirected == []
