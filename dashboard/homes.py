@@ -13,7 +13,7 @@ reviews and comments (tests/dashboard/test_homes.py).
 
 import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, Max, OuterRef, Q, prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +23,7 @@ from countries.models import NETWORK_TARGET, Country, Engagement
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reports.models import ReportFile, ReportKind
 from reviews import editor
-from reviews.models import Comment, Review, ReviewStatus, ThreadStatus
+from reviews.models import Review, ReviewStatus, ThreadStatus
 from reviews.views.queue import days_since, with_submissions
 
 WAITING_SHOWN = 10  # submitted reviews listed on the home page; the queue has them all
@@ -94,13 +94,7 @@ def _progress(review: Review) -> dict:
 def _open_threads(review: Review) -> list[dict]:
     """The review's open comment threads, each with a link to its place: in the editor while
     the review can be edited, else on the review's page."""
-    threads = (
-        review.threads.filter(status=ThreadStatus.OPEN)
-        .select_related("indicator")
-        .prefetch_related(Prefetch("comments", queryset=Comment.objects.order_by("created_at")))
-    )
-    # Each thread is shown beside its section or indicator, in the editor while the review
-    # can be edited, else on the review's page.
+    threads = [t for t in editor.threads_of(review) if t.status == ThreadStatus.OPEN]
     base = reverse("reviews:edit" if review.is_editable else "reviews:detail", args=[review.pk])
     shown = []
     for thread in threads:

@@ -42,14 +42,14 @@ from dashboard.management.commands.seed_demo import DEMO_ANSWERS, DEMO_CYCLE
 from indicators import matrix_io
 from indicators import services as cycle_services
 from indicators.models import Indicator, ReviewCycle
-from reports import jobs, pdf
+from reports import jobs
 from reports.models import JobStatus, RenderJob, ReportKind
 from reviews import editor, services
 from reviews.models import Comment, CommentThread, GoodPractice
 from reviews.sections import SECTIONS
 from tests.support import factories
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations
-from tests.support.reviews import run_jobs
+from tests.support.reviews import quick_render, run_jobs
 
 PERSONAS = ["anonymous", "focal_point", "reviewer", "board_member", "admin"]
 LANGUAGES = {"en": "ltr", "ar": "rtl"}  # language → the direction its pages must have
@@ -263,14 +263,6 @@ class Portal:
     # Where each persona's walk starts after the home page: the pages whose state gives the
     # most to check (the walk opens one review, one country, one cycle: these come first).
     starts: dict[str, list[str]]
-
-
-def quick_render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
-    """Stands for WeasyPrint (seconds a PDF): the walk lists the PDFs, it never opens them."""
-    placeholder = pdf.Rendered(pdf=b"%PDF-1.7\n%placeholder\n%%EOF\n", pages=12)
-    if job.kind == ReportKind.DOSSIER:
-        return placeholder, {"chapters": 7, "rendered": 7, "reused": 0, "seconds": 0.1}
-    return placeholder, {}
 
 
 def build_portal(settings, monkeypatch) -> Portal:

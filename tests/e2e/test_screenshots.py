@@ -27,14 +27,13 @@ from accounts.models import User
 from countries.models import Country
 from dashboard.management.commands.seed_demo import DEMO_ANSWERS, DEMO_CYCLE
 from indicators.models import Indicator, ReviewCycle
-from reports import jobs, pdf
-from reports.models import RenderJob, ReportKind
-from reviews import editor, services
+from reports import jobs
+from reviews import services
 from reviews.models import Review, ReviewStatus
 from reviews.sections import SECTIONS
 from tests.support import factories
 from tests.support.browser import ARTIFACTS
-from tests.support.reviews import run_jobs
+from tests.support.reviews import fill, quick_render, run_jobs
 
 LANGUAGES = {"en": "ltr", "ar": "rtl"}  # language → the direction its pages must have
 VIEWPORT = {"width": 1280, "height": 800}
@@ -43,14 +42,6 @@ OUTPUT = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS / "screenshots")
 RETURN_REASON = "Please give the sources of indicators 1.3 and 1.4 before we approve."
 SECTION_COMMENT = "The summary names the policy but not the year it was adopted."
 INDICATOR_COMMENT = "Which survey gives the number of cities with a safety audit?"
-
-
-def quick_render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
-    """Stands for WeasyPrint (seconds a PDF): the pages list the PDFs, none is opened here."""
-    placeholder = pdf.Rendered(pdf=b"%PDF-1.7\n%placeholder\n%%EOF\n", pages=12)
-    if job.kind == ReportKind.DOSSIER:
-        return placeholder, {"chapters": 7, "rendered": 7, "reused": 0, "seconds": 0.1}
-    return placeholder, {}
 
 
 @dataclass
@@ -86,11 +77,8 @@ def build_portal(settings, monkeypatch) -> dict[str, Persona]:
         country = Country.objects.get(iso3=iso3)
         focal = country.focal_points.get().user
         review = services.start_review(country, cycle, by=focal)
-        review = editor.save_draft(
-            review, by=focal, base_version=review.lock_version,
-            sections={s.key: f"{s.title}: what {country.name} did in 2024." for s in SECTIONS},
-            answer_forms=editor.answer_forms_for(review, DEMO_ANSWERS),
-        )  # fmt: skip
+        sections = {s.key: f"{s.title}: what {country.name} did in 2024." for s in SECTIONS}
+        review = fill(review, focal, sections=sections, answers=DEMO_ANSWERS)
         return services.submit_review(review, by=focal)
 
     mexico = submitted("MEX")

@@ -1,8 +1,8 @@
 """Reviews filled in, submitted and approved through the services, and render jobs run as the
 worker would run them."""
 
-from reports import jobs
-from reports.models import JobStatus, RenderJob
+from reports import jobs, pdf
+from reports.models import JobStatus, RenderJob, ReportKind
 from reviews import editor, services
 from reviews.models import Review
 from reviews.sections import SECTIONS
@@ -49,3 +49,12 @@ def run_jobs(**filters) -> list:
     queued = list(RenderJob.objects.filter(status=JobStatus.QUEUED, **filters).order_by("pk"))
     RenderJob.objects.filter(pk__in=[j.pk for j in queued]).update(not_before=None)
     return [jobs.run(job.pk) for job in queued]
+
+
+def quick_render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
+    """Stands for WeasyPrint (seconds a PDF) in browser tests whose pages list the PDFs but
+    never open them: `monkeypatch.setattr(jobs, "render", quick_render)`."""
+    placeholder = pdf.Rendered(pdf=b"%PDF-1.7\n%placeholder\n%%EOF\n", pages=12)
+    if job.kind == ReportKind.DOSSIER:
+        return placeholder, {"chapters": 7, "rendered": 7, "reused": 0, "seconds": 0.1}
+    return placeholder, {}
