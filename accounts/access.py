@@ -63,6 +63,7 @@ def scoped(
     country: str | None = None,
     focal_point: Q | None = None,
     board: Q | None = None,
+    contributor: Q | None = None,
 ) -> QuerySet:
     """What `user` may reach of `queryset`, by the one rule of the portal:
 
@@ -71,6 +72,8 @@ def scoped(
     - a focal point: the rows of their own country (`country`: the lookup of the country's id,
       "pk" for countries themselves; None when rows have no country), narrowed by
       `focal_point`;
+    - a national contributor, where `contributor` is given: the rows of their country it
+      selects;
     - anyone else, or a focal point where neither is given: nothing.
     """
     if not user.is_authenticated:
@@ -79,6 +82,12 @@ def scoped(
         return queryset
     if board is not None and user.has_perm(BOARD):
         return queryset.filter(board)
+    contribution = user.contribution
+    if contribution:
+        if contributor is None:
+            return queryset.none()
+        rows = queryset.filter(**{country: contribution.country_id}) if country else queryset
+        return rows.filter(contributor)
     focal = user.focal_point
     if focal and (country or focal_point is not None):
         rows = queryset.filter(**{country: focal.country_id}) if country else queryset

@@ -87,9 +87,22 @@ class User(AbstractUser):
             else None
         )
 
+    @cached_property
+    def contribution(self):
+        """The active contribution of this user to their country's reviews, if any (a member
+        of a national drafting team, reviews.models.Contributor)."""
+        return (
+            self.contributions.filter(is_active=True).select_related("country").first()
+            if self.pk
+            else None
+        )
+
     @property
     def country(self):
-        return self.focal_point.country if self.focal_point else None
+        """The country a focal point or a contributor works for."""
+        if self.focal_point:
+            return self.focal_point.country
+        return self.contribution.country if self.contribution else None
 
 
 def hash_token(token: str) -> str:

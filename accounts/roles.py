@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     REVIEWER = "secretariat_reviewer", _("Secretariat reviewer")
     ADMIN = "secretariat_admin", _("Secretariat admin")
     BOARD = "board_member", _("Executive Board member")
+    CONTRIBUTOR = "contributor", _("National contributor")
 
 
 SECRETARIAT_ROLES = (Role.REVIEWER, Role.ADMIN)
@@ -49,6 +50,7 @@ _MANAGE_NETWORK_RECORDS = [
 _READ_ALL_CYCLES = ["indicators.view_reviewcycle", "indicators.view_all_cycles"]
 _REVIEWER = [
     "accounts.use_secretariat",
+    "reviews.view_contributor",
     *_READ_ALL_CYCLES,
     "reviews.view_review",
     "reviews.view_all_reviews",
@@ -73,6 +75,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "reviews.change_review",
         "reviews.submit_review",
         "reviews.comment_review",
+        # their country's national drafting team (reviews/contributors.py)
+        "reviews.view_contributor",
+        "reviews.add_contributor",
+        "reviews.change_contributor",
     ],
     Role.REVIEWER: _REVIEWER,
     Role.ADMIN: [
@@ -93,6 +99,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_READ_ALL_CYCLES,
         *_VIEW_NETWORK_RECORDS,
         "reviews.view_review",
+    ],
+    # A member of a country's national drafting team: writes the sections and indicator
+    # outcomes a focal point assigned (reviews/contributors.py); never submits.
+    Role.CONTRIBUTOR: [
+        "reviews.view_review",
+        "reviews.contribute_review",
     ],
 }
 

@@ -4,13 +4,14 @@ from pathlib import PurePath
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scoped
 from countries.models import Country
-from indicators.models import CycleStatus, Indicator, ReviewCycle
+from indicators.models import CycleStatus, Indicator, Matrix, ReviewCycle
 from reviews.sections import SECTION_KEYS
 from reviews.workflow import EDITABLE, ReviewStatus, is_editable
 
@@ -25,16 +26,21 @@ def status_badge(status: str) -> str:
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The secretariat sees every review; a focal point their country's; the Board the
-        approved reviews of published cycles."""
+        """The secretariat sees every review; a focal point their country's; a national
+        contributor their country's reviews of open cycles; the Board the approved reviews of
+        published cycles."""
         return scoped(
             self, user, everything="reviews.view_all_reviews", country="country_id",
             board=Q(status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED],
                     cycle__status=CycleStatus.PUBLISHED),
+            contributor=Q(cycle__status=CycleStatus.OPEN),
         )  # fmt: skip
 
     def editable_by(self, user):
-        if not user.has_perm("reviews.change_review"):
+        """What `user` may write in: a focal point all of it, a contributor their part."""
+        if not (
+            user.has_perm("reviews.change_review") or user.has_perm("reviews.contribute_review")
+        ):
             return self.none()
         return self.visible_to(user).filter(status__in=EDITABLE, cycle__status=CycleStatus.OPEN)
 
@@ -84,6 +90,7 @@ class Review(models.Model):
             ("decide_review", _("Return, approve and reinstate reviews")),
             ("reopen_review", _("Reopen approved reviews")),
             ("submit_review", _("Submit and withdraw their country's reviews")),
+            ("contribute_review", _("Write the parts of their country's reviews assigned to them")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -149,6 +156,11 @@ class Answer(models.Model):
     raw = models.JSONField(default=dict, blank=True)
     is_valid = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Copied from the country's last approved review when this one was started from it
+    # (reviews/carry.py); cleared when the answer is edited.
+    carried_from = models.ForeignKey(
+        "Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("indicator answer")
@@ -323,3 +335,105 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ContributorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    def visible_to(self, user):
+        """The secretariat sees every country's drafting team; a focal point their own."""
+        return scoped(
+            self, user, everything="reviews.view_all_reviews", country="country_id",
+            focal_point=Q(),
+        )  # fmt: skip
+
+
+class Contributor(models.Model):
+    """A member of a country's national drafting team (a ministry's expert, say), invited by
+    a focal point to write the sections and indicator outcomes assigned to them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="contributors")
+    institution = models.CharField(_("institution or ministry"), max_length=300)
+    # Section keys (reviews/sections.py) and outcome codes ("1", "2"…): codes, so that an
+    # assignment holds across matrix versions and cycles.
+    sections = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("sections")
+    )
+    outcomes = ArrayField(
+        models.CharField(max_length=10),
+        default=list,
+        blank=True,
+        verbose_name=_("indicator outcomes"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContributorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("national contributor")
+        verbose_name_plural = _("national contributors")
+        ordering = ["country", "user__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_active=True), name="one_active_contribution"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country})"
+
+
+class WordExport(models.Model):
+    """A review handed out as a Word document for drafting (reviews/word/): what the document
+    held, to compare it with when it comes back, and the key its hidden markers carry."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="word_exports")
+    matrix = models.ForeignKey(Matrix, on_delete=models.PROTECT, related_name="+")
+    base_version = models.PositiveIntegerField()  # the review's lock_version at export
+    language = models.CharField(max_length=10)
+    # {"sections": {key: text}, "answers": {code: {field: text}}}, as the reader reads them.
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WordImport(models.Model):
+    """An edited Word document read back: its preview, then (when accepted) the draft save."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="word_imports")
+    export = models.ForeignKey(WordExport, on_delete=models.PROTECT, related_name="imports")
+    document_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # {"sections": {key: text}, "answers": {code: {field: text}}, "notices": [...]}
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document_name} → {self.review}"

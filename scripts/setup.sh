@@ -7,7 +7,8 @@ mkdir -p var
 
 # --- System packages: fonts and libraries for WeasyPrint, Chromium for browser tests, ...
 packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-          poppler-utils chromium gettext libpq-dev redis-server)
+          poppler-utils chromium gettext libpq-dev redis-server
+          libreoffice-writer-nogui)  # a real office suite for the Word round trip (tests)
 if [ -z "${DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   packages+=(postgresql)
 fi
