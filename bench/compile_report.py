@@ -38,8 +38,6 @@ import sys
 import time
 from pathlib import Path
 
-from reviews import editor
-
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
@@ -320,6 +318,7 @@ class Writer:
 def answer_forms(review, writer: Writer) -> list:
     """One valid AnswerForm per indicator of the matrix (as tests/support/reviews.py does)."""
     from indicators.answers import AnswerForm
+    from reviews import editor
 
     forms = []
     for indicator in editor.matrix_indicators(review):
@@ -395,7 +394,7 @@ def build() -> dict:
     from django.db import transaction
 
     from countries.models import Country, Municipality
-    from reviews import evidence, services
+    from reviews import editor, evidence, services
     from reviews.models import Review, ReviewStatus
 
     started = time.perf_counter()
@@ -616,7 +615,7 @@ def change_one_review(cycle) -> dict:
     """Reopen one approved review, change its text, resubmit it and approve it again."""
     from countries.models import Country
     from reports import pdf
-    from reviews import services
+    from reviews import editor, services
     from reviews.models import Review
 
     admin, reviewer = secretariat()
@@ -780,12 +779,25 @@ def run_phase(phase: str, round_: int = 1) -> dict:
     return result
 
 
-def machine() -> dict:
-    cpu = ""
+def cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
+def replace_section(title: str, lines: list[str]) -> None:
+    """Write `lines` (the section, its title first) in place of the section `title` of
+    RESULTS.md, or at its end; the other benches' sections stay where they are."""
+    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else ""
+    head, _found, rest = text.partition(title)
+    after = rest[rest.index("\n## ") :] if "\n## " in rest else ""
+    RESULTS_MD.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines).rstrip("\n") + "\n"
+                          + after)  # fmt: skip
+
+
+def machine() -> dict:
+    cpu = cpu_model()
     mem_kib = 0
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemTotal:"):

@@ -904,11 +904,9 @@ def report() -> None:
         "",
     ]
     # Replace this section only; other benches' sections stay where they are.
-    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else ""
-    head, _found, rest = text.partition(SECTION_TITLE)
-    after = rest[rest.index("\n## ") :] if "\n## " in rest else ""
-    RESULTS_MD.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines).rstrip("\n") + "\n"
-                          + after)  # fmt: skip
+    import compile_report as cr
+
+    cr.replace_section(SECTION_TITLE, lines)
 
 
 def cpu_speed(m: dict) -> str:
