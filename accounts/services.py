@@ -34,7 +34,9 @@ def send_invitation(invitation_id: int) -> bool:
     """Mint the token, e-mail the link and record the sending; does nothing the second time."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().select_related("user").get(pk=invitation_id)
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("user", "invited_by")
+            .get(pk=invitation_id)
         )
         if invitation.sent_at or invitation.revoked_at:
             return False
@@ -43,7 +45,11 @@ def send_invitation(invitation_id: int) -> bool:
         user = invitation.user
         link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            context = {"user": user, "link": link, "expires_at": invitation.expires_at}
+            context = {
+                "user": user, "link": link, "expires_at": invitation.expires_at,
+                # a national contributor is told who invited them, for which country
+                "invited_by": invitation.invited_by, "contribution": user.contribution,
+            }  # fmt: skip
             subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
             body = render_to_string("accounts/email/invitation_body.txt", context)
         send_mail(subject, body, None, [user.email])

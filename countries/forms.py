@@ -90,7 +90,10 @@ class MunicipalityForm(forms.ModelForm):
         return data
 
 
-class FocalPointForm(forms.ModelForm):
+class InvitedPersonFields(forms.Form):
+    """A person invited by e-mail (a focal point, a national contributor): their name, address
+    and the language of the invitation and of the portal."""
+
     name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
     language = forms.ChoiceField(
@@ -100,6 +103,11 @@ class FocalPointForm(forms.ModelForm):
         help_text=_("Of the invitation, the e-mails and the portal; they can change it later."),
     )
 
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+
+class FocalPointForm(InvitedPersonFields, forms.ModelForm):
     class Meta:
         model = FocalPoint
         fields = [
@@ -124,9 +132,6 @@ class FocalPointForm(forms.ModelForm):
             self.fields["name"].initial = self.instance.user.name
         else:
             self.fields["language"].initial = get_language()
-
-    def clean_email(self):
-        return self.cleaned_data["email"].lower()
 
     def clean_letter(self):
         letter = self.cleaned_data.get("letter")

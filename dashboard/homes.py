@@ -22,7 +22,7 @@ from accounts.models import User
 from countries.models import NETWORK_TARGET, Country, Engagement
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reports.models import ReportFile, ReportKind
-from reviews import editor
+from reviews import carry, contributors, editor
 from reviews.models import Review, ReviewStatus, ThreadStatus
 from reviews.views.queue import days_since, with_submissions
 
@@ -46,6 +46,8 @@ def focal_point_home(user: User, today: datetime.date) -> dict:
         "network_size": country.municipalities.count(),
         "target": NETWORK_TARGET,
         "earlier": [r for r in reviews if r.cycle.status != CycleStatus.OPEN],
+        # What a new review may start from (reviews/carry.py), offered with "Start empty".
+        "last_review": carry.latest_of(reviews),
         # Other open cycles than the first one to finish, if any (rare), each with its review.
         "other_open": [(cycle, by_cycle.get(cycle.pk)) for cycle in open_cycles[1:]],
     }
@@ -106,6 +108,35 @@ def _open_threads(review: Review) -> list[dict]:
             "replies": max(len(comments) - 1, 0),
         })  # fmt: skip
     return shown
+
+
+# --- National contributor --------------------------------------------------------------------
+
+
+def contributor_home(user: User, today: datetime.date) -> dict:
+    """A member of a national drafting team: their country's review of the open cycle, the
+    sections and outcomes assigned to them with their progress, the deadline; nothing else."""
+    contribution = user.contribution
+    assert contribution is not None
+    part = contributors.part_of(user)
+    home: dict = {"contribution": contribution}
+    cycle = ReviewCycle.objects.filter(status=CycleStatus.OPEN).order_by("deadline").first()
+    if cycle is None:
+        return {"team_home": home}
+    review = Review.objects.visible_to(user).filter(cycle=cycle).select_related("cycle").first()
+    home |= {"cycle": cycle, "review": review, "days_left": (cycle.deadline - today).days}
+    if review is not None:
+        prefetch_related_objects([review], "answers")
+        progress = editor.progress_of(review, list(editor.matrix_indicators(review)))
+        home["sections"] = [
+            row for row in progress["sections"] if part.has_section(row["section"].key)
+        ]
+        home["outcomes"] = [
+            (outcome, row)
+            for outcome, row in progress["outcomes"].items()
+            if outcome.code in part.outcomes
+        ]
+    return {"team_home": home}
 
 
 # --- Secretariat ------------------------------------------------------------------------------

@@ -166,6 +166,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"role": user.role, "today": today}
     if user.role == Role.FOCAL_POINT and user.country:
         context |= homes.focal_point_home(user, today)
+    if user.role == Role.CONTRIBUTOR and user.contribution:
+        context |= homes.contributor_home(user, today)
     if user.has_perm("reviews.view_all_reviews") and user.has_perm("reviews.decide_review"):
         context |= homes.reviewer_home(today)
     if user.has_perm("indicators.change_reviewcycle"):

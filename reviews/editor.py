@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from indicators.answers import AnswerForm
 from indicators.models import Indicator
+from reviews.contributors import WHOLE, Part
 from reviews.models import (
     Answer,
     Comment,
@@ -64,10 +65,13 @@ def save_draft(
     sections: dict[str, str],
     language: str | None = None,
     answer_forms: Sequence[AnswerForm] = (),
+    part: Part = WHOLE,
 ) -> Review:
     """Save the editor's content if nobody saved since `base_version`; else raise StaleEdit.
 
     Valid answers are stored with their values; invalid ones keep what was typed (`raw`).
+    Only what `part` holds is written (a contributor's: `contributors.part_of(by)`), whatever
+    else was sent.
     """
     with transaction.atomic(), pghistory.context(user=by.pk):
         # Lock the row, then compare versions: the second of two saves waits, then loses.
@@ -78,14 +82,16 @@ def save_draft(
             raise ValidationError(_("This review can no longer be edited."))
         if current.lock_version != base_version:
             raise StaleEdit(current)
-        changes = {key: text for key, text in sections.items() if key in {s.key for s in SECTIONS}}
-        if language:
+        keys = {s.key for s in SECTIONS if part.has_section(s.key)}
+        changes = {key: text for key, text in sections.items() if key in keys}
+        if language and part.everything:
             changes["language"] = language
         Review.objects.filter(pk=review.pk).update(
             **changes, lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now()
         )
         for form in answer_forms:
-            _store_answer(review, form)
+            if part.has_indicator(form.indicator):
+                _store_answer(review, form)
         return Review.objects.get(pk=review.pk)
 
 
@@ -148,7 +154,30 @@ def _store_answer(review: Review, form: AnswerForm) -> None:
             "not_available": bool(data.get("not_available")),
             "reason": (data.get("reason") or "").strip() if data.get("not_available") else "",
         }
-    Answer.objects.update_or_create(review=review, indicator=form.indicator, defaults=defaults)
+    answer, created = Answer.objects.select_for_update().get_or_create(
+        review=review, indicator=form.indicator, defaults=defaults
+    )
+    if created:
+        return
+    # Autosave posts every answer each time: a copied answer keeps its mark until it changes.
+    if answer.carried_from_id and _changes(answer, defaults):
+        defaults["carried_from"] = None
+    for name, value in defaults.items():
+        setattr(answer, name, value)
+    answer.save(update_fields=[*defaults, "updated_at"])
+
+
+def _changes(answer: Answer, defaults: dict) -> bool:
+    """Whether saving `defaults` changes what the answer says: its values and details when
+    they validate (however they were typed), else what was typed; line ends as either."""
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+    names = [n for n in defaults if n != "raw"] if defaults["is_valid"] else ["raw", "is_valid"]
+    return any(plain(getattr(answer, n)) != plain(defaults[n]) for n in names)
 
 
 def missing_for_submission(review: Review, indicators=None) -> list[Missing]:

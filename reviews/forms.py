@@ -6,9 +6,11 @@ from django import forms
 from django.conf import settings
 from django.forms import BoundField
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import Review
+from countries.forms import InvitedPersonFields
+from reviews.models import Contributor, Review
 from reviews.sections import BY_KEY, SECTIONS
 
 MAX_SECTION_CHARS = 60_000
@@ -29,11 +31,18 @@ class SectionsForm(forms.ModelForm):
         model = Review
         fields = ["language", *BY_KEY]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, part=None, **kwargs):
+        """`part` (reviews.contributors.Part): a contributor's form holds only the sections
+        assigned to them, and not the report's language."""
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = self.instance.lock_version
         cast(forms.ChoiceField, self.fields["language"]).choices = settings.LANGUAGES
+        if part is not None and not part.everything:
+            for key in ["language", *(s.key for s in SECTIONS if not part.has_section(s.key))]:
+                del self.fields[key]
         for section in SECTIONS:
+            if section.key not in self.fields:
+                continue
             field = cast(forms.CharField, self.fields[section.key])
             field.label = f"{section.number}. {section.title}"
             field.help_text = str(section.help)
@@ -62,6 +71,46 @@ class SectionsForm(forms.ModelForm):
                     section.key, _("This section is too long to store (over 60,000 characters).")
                 )
         return data
+
+
+class ContributorForm(InvitedPersonFields, forms.ModelForm):
+    """A member of the national drafting team: who (when inviting), their institution, and
+    the sections and indicator outcomes assigned to them."""
+
+    sections = forms.MultipleChoiceField(
+        label=_("Sections they write"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(s.key, f"{s.number}. {s.title}") for s in SECTIONS],
+    )  # fmt: skip
+    outcomes = forms.MultipleChoiceField(
+        label=_("Indicator outcomes they answer"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    class Meta:
+        model = Contributor
+        fields = ["name", "email", "language", "institution", "sections", "outcomes"]
+        widgets = {"institution": forms.TextInput(attrs={"dir": "auto"})}
+
+    def __init__(self, *args, outcomes, **kwargs):
+        """`outcomes`: the outcomes of the open cycle's matrix, to choose from."""
+        super().__init__(*args, **kwargs)
+        choices = [(o.code, f"{o.code}. {o.title}") for o in outcomes]
+        # An outcome code assigned in an earlier matrix stays choosable until it is unticked.
+        known = {code for code, _label in choices}
+        choices += [(code, code) for code in self.instance.outcomes if code not in known]
+        cast(forms.MultipleChoiceField, self.fields["outcomes"]).choices = choices
+        self.fields["name"].widget.attrs["dir"] = "auto"
+        if self.instance.pk:
+            # The person does not change; invite someone new instead.
+            del self.fields["email"], self.fields["language"], self.fields["name"]
+        else:
+            self.fields["language"].initial = get_language()
+
+    def clean(self):
+        super().clean()
+        if not (self.cleaned_data.get("sections") or self.cleaned_data.get("outcomes")):
+            raise forms.ValidationError(_("Assign at least one section or indicator outcome."))
+        return self.cleaned_data
 
 
 class ReasonForm(forms.Form):

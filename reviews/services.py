@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from countries.models import Country
 from indicators.models import CycleStatus, Indicator, ReviewCycle
-from reviews import editor, signals, snapshots, tasks
+from reviews import carry, editor, signals, snapshots, tasks
 from reviews.models import (
     Comment,
     CommentThread,
@@ -30,13 +30,21 @@ from reviews.workflow import STEPS, ReviewStatus, Step
 
 
 @transaction.atomic
-def start_review(country: Country, cycle: ReviewCycle, *, by: User) -> Review:
-    """The country's review of an open cycle, created as a draft the first time."""
+def start_review(
+    country: Country, cycle: ReviewCycle, *, by: User, from_last: bool = False
+) -> Review:
+    """The country's review of an open cycle, created as a draft the first time; with
+    `from_last`, started from the country's last approved review (reviews/carry.py)."""
     if cycle.status != CycleStatus.OPEN:
         raise ValidationError(_("Reviews can only be started while the cycle is open."))
-    review, _created = Review.objects.get_or_create(
-        country=country, cycle=cycle, defaults={"updated_by": by, "language": by.language or "en"}
-    )
+    with pghistory.context(user=by.pk):
+        review, created = Review.objects.get_or_create(
+            country=country, cycle=cycle,
+            defaults={"updated_by": by, "language": by.language or "en"},
+        )  # fmt: skip
+        source = carry.last_approved(country, cycle) if created and from_last else None
+        if source is not None:
+            carry.carry_over(source, review)
     return review
 
 

@@ -77,7 +77,7 @@ def as_submitted(review, snapshot) -> dict:
     }  # fmt: skip
 
 
-def _word_diff(old: str, new: str) -> SafeString:
+def word_diff(old: str, new: str) -> SafeString:
     """`new` with deleted words struck through and added words marked, HTML-escaped."""
     a, b = (old.split(" ") if old else []), (new.split(" ") if new else [])
     out: list[str] = []
@@ -124,7 +124,7 @@ def diff(old: dict | None, new: dict, indicators: dict[str, Indicator] | None = 
         after = new["sections"].get(section.key, "")
         if before != after:
             changes.append({"title": f"{section.number}. {section.title}",
-                            "html": _word_diff(before, after)})  # fmt: skip
+                            "html": word_diff(before, after)})  # fmt: skip
     for kind in (MUNICIPALITIES, PRACTICES):
         changes += _record_changes(kind, old.get(kind.key, []), new.get(kind.key, []))
     old_answers, new_answers = old.get("answers", {}), new["answers"]
@@ -148,7 +148,7 @@ def _code_key(code: str):
 def _changed_fields(before: list[tuple], after: list[tuple]) -> list[dict]:
     """One line per field whose text differs: (label, text, typed) lists in the same order."""
     return [
-        {"label": label, "html": _word_diff(old_text, new_text), "typed": typed}
+        {"label": label, "html": word_diff(old_text, new_text), "typed": typed}
         for (label, old_text, typed), (_same, new_text, _also) in zip(before, after, strict=True)
         if old_text != new_text
     ]

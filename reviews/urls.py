@@ -1,6 +1,16 @@
 from django.urls import path
 
-from reviews.views import actions, comments, editing, evidence, history, pages, queue
+from reviews.views import (
+    actions,
+    comments,
+    contributors,
+    editing,
+    evidence,
+    history,
+    pages,
+    queue,
+    word,
+)
 
 app_name = "reviews"
 
@@ -8,6 +18,11 @@ urlpatterns = [
     path("", pages.review_list, name="list"),
     path("queue/", queue.review_queue, name="queue"),
     path("start/<int:cycle>/", pages.review_start, name="start"),
+    path("team/", contributors.team, name="team"),
+    path("team/invite/", contributors.team_invite, name="team_invite"),
+    path("team/<int:pk>/edit/", contributors.team_edit, name="team_edit"),
+    path("team/<int:pk>/remove/", contributors.team_remove, name="team_remove"),
+    path("team/<int:pk>/reinvite/", contributors.team_reinvite, name="team_reinvite"),
     path("<int:pk>/", pages.review_detail, name="detail"),
     path("<int:pk>/edit/", editing.review_edit, name="edit"),
     path("<int:pk>/changes/", pages.review_changes, name="changes"),
@@ -29,5 +44,9 @@ urlpatterns = [
         evidence.practice_delete,
         name="practice_delete",
     ),
+    path("<int:pk>/review.docx", word.word_export, name="word_export"),
+    path("<int:pk>/word/", word.word_import, name="word_import"),
+    path("<int:pk>/word/<int:doc>/", word.word_preview, name="word_preview"),
+    path("<int:pk>/word/<int:doc>/accept/", word.word_accept, name="word_accept"),
     path("<int:pk>/<str:action>/", actions.review_action, name="action"),
 ]

@@ -110,6 +110,13 @@ def other_focal_point(colombia):  # focal point of Colombia (country B)
 
 
 @pytest.fixture
+def contributor(kenya, focal_point):  # Kenya's national contributor: section 1 and outcome 1
+    return factories.make_contributor(
+        kenya, invited_by=focal_point, email="expert.ke@example.org", name="Amina Odhiambo"
+    )
+
+
+@pytest.fixture
 def reviewer(db):  # secretariat reviewer, enrolled in two-factor authentication
     return factories.make_user(Role.REVIEWER, email="reviewer@unhabitat.example", name="Rev Iewer")
 

@@ -2,7 +2,8 @@ from django import template
 from django.utils.translation import gettext as _
 
 from indicators.answers import SEXES
-from reviews.models import status_badge
+from reviews import contributors
+from reviews.models import Contributor, status_badge
 
 register = template.Library()
 register.filter("badge_class", status_badge)
@@ -42,3 +43,19 @@ def answer_display(indicator, answer) -> str:
     if indicator.unit and answer.values:
         text = f"{text} {indicator.unit}"
     return text
+
+
+@register.inclusion_tag("reviews/includes/country_team.html", takes_context=True)
+def drafting_team(context, country) -> dict:
+    """A country's national drafting team, read-only, for its profile (the countries app knows
+    nothing of reviews: its template loads this)."""
+    user = context["request"].user
+    shown = user.has_perm("reviews.view_contributor")
+    members = Contributor.objects.visible_to(user).filter(country=country)
+    return {
+        "shown": shown,
+        "rows": contributors.team_rows(members, list(contributors.open_outcomes()))
+        if shown
+        else [],
+        "can_change": False,
+    }

@@ -1,5 +1,7 @@
 """The focal point's editor of a review: sections and indicator answers, saved on demand and
-automatically (htmx), refused with the other person's text kept when someone saved first."""
+automatically (htmx), refused with the other person's text kept when someone saved first.
+A national contributor edits the same page with only their part as fields
+(reviews/contributors.py): the rest is shown as text, and only their part is saved."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,18 +12,18 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from accounts.access import permission_required
+from accounts.access import any_permission_required
 from accounts.http import PortalRequest
-from reviews import editor, evidence
+from reviews import carry, contributors, editor, evidence
 from reviews.forms import SectionsForm, field_html
 from reviews.models import Review, ThreadStatus
 from reviews.sections import SECTIONS
 from reviews.views.pages import REVIEW
 
 
-@permission_required("reviews.change_review", reach=REVIEW)
+@any_permission_required("reviews.change_review", "reviews.contribute_review", reach=REVIEW)
 def review_edit(request: PortalRequest, review: Review) -> HttpResponse:
-    """The focal point's editor: sections, indicator answers, autosave."""
+    """The focal point's editor: sections, indicator answers, autosave; a contributor's part."""
     if not review.is_editable:
         messages.info(
             request,
@@ -33,15 +35,17 @@ def review_edit(request: PortalRequest, review: Review) -> HttpResponse:
     prefetch_related_objects([review], "answers")
     indicators = list(editor.matrix_indicators(review))
     data = request.POST if request.method == "POST" else None
-    sections_form = SectionsForm(data, instance=review)
+    part = contributors.part_of(request.user)
+    sections_form = SectionsForm(data, instance=review, part=part)
     answer_forms = editor.editor_forms(review, indicators, data)
     conflict = None
     if request.method == "POST" and sections_form.is_valid():
+        cleaned = sections_form.cleaned_data
         try:
             review = editor.save_draft(
-                review, by=request.user, base_version=sections_form.cleaned_data["lock_version"],
-                sections={s.key: sections_form.cleaned_data[s.key] for s in SECTIONS},
-                language=sections_form.cleaned_data["language"], answer_forms=answer_forms,
+                review, by=request.user, base_version=cleaned["lock_version"],
+                sections={s.key: cleaned[s.key] for s in SECTIONS if s.key in cleaned},
+                language=cleaned.get("language"), answer_forms=answer_forms, part=part,
             )  # fmt: skip
         except editor.StaleEdit as stale:
             conflict = stale.review
@@ -64,7 +68,12 @@ def _saved(request: PortalRequest, review: Review, indicators, answer_forms) -> 
     need correcting, so that the page shows their errors with exactly what was typed."""
     if request.htmx:
         return _save_status(request, review, indicators, saved=True)
-    invalid = [f.indicator.code for f in answer_forms if not f.is_valid()]
+    part = contributors.part_of(request.user)
+    invalid = [
+        f.indicator.code
+        for f in answer_forms
+        if part.has_indicator(f.indicator) and not f.is_valid()
+    ]
     if not invalid:
         messages.success(request, _("Saved."))
         return redirect("reviews:edit", review.pk)
@@ -84,9 +93,10 @@ def editor_page(
     if indicators is None:
         prefetch_related_objects([review], "answers")
         indicators = list(editor.matrix_indicators(review))
-    sections_form = sections_form or SectionsForm(instance=review)
+    part = contributors.part_of(request.user)
+    sections_form = sections_form or SectionsForm(instance=review, part=part)
     answer_forms = answer_forms or editor.editor_forms(review, indicators)
-    context = _editor_context(review, sections_form, answer_forms, conflict, indicators)
+    context = _editor_context(review, sections_form, answer_forms, conflict, indicators, part)
     context |= evidence.evidence_context(review, request.user)
     context["comment"] = comment
     return render(request, "reviews/review_edit.html", context)
@@ -108,16 +118,20 @@ def _save_status(request: PortalRequest, review: Review, indicators, **context) 
 SECOND_ROW = ("source", "note", "reason")
 
 
-def _editor_context(review, sections_form, answer_forms, conflict, indicators) -> dict:
+def _editor_context(review, sections_form, answer_forms, conflict, indicators, part) -> dict:
     # Each field's markup is built in Python (reviews.forms.field_html), not by a template per
     # field: the editor has about 150 of them.
     threads = editor.threads_of(review)
     placed = editor.by_anchor(threads)
+    by_section, by_outcome = contributors.assignees(review.country)
+    _mark_read_only(review, answer_forms, part, by_outcome)
     rows = [
         (
             form,
-            [field_html(form[name]) for name in form.fields if name not in SECOND_ROW],
-            [field_html(form[name]) for name in SECOND_ROW],
+            []
+            if form.read_only
+            else [field_html(form[name]) for name in form.fields if name not in SECOND_ROW],
+            [] if form.read_only else [field_html(form[name]) for name in SECOND_ROW],
             placed.get(f"indicator-{form.indicator.code}", []),
         )
         for form in answer_forms
@@ -129,8 +143,13 @@ def _editor_context(review, sections_form, answer_forms, conflict, indicators) -
     sections = [
         {
             "section": s,
-            "field": sections_form[s.key],
-            "html": field_html(sections_form[s.key], required if s.required else ""),
+            # a contributor's editor shows the sections not assigned to them as text
+            "field": sections_form[s.key] if s.key in sections_form.fields else None,
+            "html": field_html(sections_form[s.key], required if s.required else "")
+            if s.key in sections_form.fields
+            else "",
+            "text": review.section_text(s.key),
+            "assigned": by_section.get(s.key, []),
             "anchor": f"section-{s.key}",
             "threads": placed.get(f"section-{s.key}", []),
         }
@@ -139,14 +158,28 @@ def _editor_context(review, sections_form, answer_forms, conflict, indicators) -
     return {
         "review": review,
         "sections_form": sections_form,
-        "language_field": field_html(sections_form["language"]),
+        "language_field": field_html(sections_form["language"])
+        if "language" in sections_form.fields
+        else "",
+        "part": part,
         "section_fields": sections,
         "outcomes": editor.by_outcome(rows, lambda row: row[0].indicator),
         "conflict": conflict,
         "general_threads": placed.get("", []),
         "returned": editor.last_return(review),
+        "started_from": carry.started_from(review, indicators),
         **_readiness(review, indicators, threads),
     }
+
+
+def _mark_read_only(review: Review, answer_forms, part, by_outcome: dict) -> None:
+    """Mark the answers outside `part` read-only, each with its stored answer to show and who
+    writes it."""
+    answers = {a.indicator_id: a for a in review.answers.all()}
+    for form in answer_forms:
+        form.read_only = not part.has_indicator(form.indicator)
+        form.answer = answers.get(form.indicator.pk)
+        form.assigned = by_outcome.get(form.indicator.area.outcome.code, [])
 
 
 def _readiness(review: Review, indicators, threads) -> dict:

@@ -37,7 +37,8 @@ def _back(review: Review) -> HttpResponse:
     return redirect("reviews:detail", review.pk)
 
 
-def _read_only(request: PortalRequest, review: Review) -> HttpResponse:
+def read_only(request: PortalRequest, review: Review) -> HttpResponse:
+    """Back to the review's page, saying it can no longer be changed."""
     messages.info(
         request,
         _("This review is %(status)s: it is read-only.")
@@ -117,7 +118,7 @@ def practice_edit(request: PortalRequest, review: Review, practice: int) -> Http
 
 def _practice_form(request: PortalRequest, review: Review, practice: GoodPractice) -> HttpResponse:
     if not review.is_editable:
-        return _read_only(request, review)
+        return read_only(request, review)
     is_new = practice.pk is None
     form = evidence.PracticeForm(
         request.POST if request.method == "POST" else None, instance=practice
@@ -143,7 +144,7 @@ def _practice_form(request: PortalRequest, review: Review, practice: GoodPractic
 def practice_delete(request: PortalRequest, review: Review, practice: int) -> HttpResponse:
     practice_obj = get_object_or_404(review.practices, pk=practice)
     if not review.is_editable:
-        return _read_only(request, review)
+        return read_only(request, review)
     if request.method == "POST":
         try:
             evidence.remove_practice(practice_obj, by=request.user)

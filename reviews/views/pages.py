@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import Reach, permission_required
 from accounts.http import PortalRequest
 from indicators.models import CycleStatus, ReviewCycle
-from reviews import editor, services, snapshots, workflow
+from reviews import carry, editor, services, snapshots, workflow
 from reviews.models import Review, ReviewStatus
 from reviews.sections import SECTIONS
 
@@ -29,13 +29,15 @@ def review_list(request: PortalRequest) -> HttpResponse:
     user = request.user
     if user.has_perm("reviews.view_all_reviews"):
         return redirect("reviews:queue")
-    reviews = Review.objects.visible_to(user).select_related("country", "cycle")
-    context = {"reviews": reviews}
+    reviews = list(Review.objects.visible_to(user).select_related("country", "cycle"))
+    context: dict = {"reviews": reviews}
     if user.focal_point and user.has_perm("reviews.add_review"):
-        started = reviews.values_list("cycle_id", flat=True)
+        started = [review.cycle_id for review in reviews]
         context["startable"] = ReviewCycle.objects.filter(status=CycleStatus.OPEN).exclude(
             pk__in=started
         )
+        # What a new review may start from: "Start from your review of …" or "Start empty".
+        context["last_review"] = carry.latest_of(reviews)
     return render(request, "reviews/review_list.html", context)
 
 
@@ -47,7 +49,9 @@ def review_start(request: PortalRequest, cycle: int) -> HttpResponse:
         raise PermissionDenied
     cycle_obj = get_object_or_404(ReviewCycle.objects.visible_to(request.user), pk=cycle)
     try:
-        review = services.start_review(country, cycle_obj, by=request.user)
+        review = services.start_review(
+            country, cycle_obj, by=request.user, from_last=request.POST.get("from_last") == "1"
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reviews:list")
@@ -88,7 +92,11 @@ def render_detail(request: PortalRequest, review: Review, *, comment=None) -> Ht
         "municipalities": shown["municipalities"],
         "attachments": shown["attachments"],
         "has_versions": review.snapshots.count() > 1,
-        "can_see_history": user.has_perm("reviews.view_all_reviews"),
+        "can_see_history": user.has_perm("reviews.view_contributor"),
+        # a national contributor writes their part (reviews/contributors.py)
+        "can_contribute": review.is_editable
+        and not user.has_perm("reviews.change_review")
+        and user.has_perm("reviews.contribute_review"),
     }
     return render(request, "reviews/review_detail.html", context)
 

@@ -54,6 +54,7 @@ def test_board_member_reads_every_country_but_changes_nothing(board_member, keny
 @pytest.mark.parametrize(
     "persona, expected",
     [
+        ("contributor", 404),  # no country page at all: 404 before any right is looked at
         ("focal_point", 403),
         ("reviewer", 403),
         ("board_member", 403),
@@ -99,3 +100,12 @@ def test_unknown_country_code_is_404(reviewer):
     client = client_for(reviewer)
     for code in ["XXX", "1e309", "..%2F..%2Fetc", "K" * 500]:
         assert client.get(f"/countries/{code}/").status_code == 404
+
+
+def test_contributor_reaches_no_country_page(contributor, kenya):
+    client = client_for(contributor)
+    assert list(client.get("/countries/").context["countries"]) == []
+    for url in ["/countries/KEN/", "/countries/COL/", "/countries/KEN/municipalities/add/"]:
+        assert client.get(url).status_code == 404, url
+    assert client.post("/countries/KEN/municipalities/add/", {"name": "X"}).status_code == 404
+    assert not kenya.municipalities.exists()

@@ -13,7 +13,8 @@ def test_seed_demo_is_idempotent_and_covers_every_role(db, settings, capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     roles = {user.role for user in User.objects.all()}
-    assert roles == {"focal_point", "secretariat_reviewer", "secretariat_admin", "board_member"}
+    assert roles == {"focal_point", "secretariat_reviewer", "secretariat_admin", "board_member",
+                     "contributor"}  # fmt: skip
     regions = set(FocalPoint.objects.values_list("country__region", flat=True))
     assert regions == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
     assert Municipality.objects.filter(country__iso3="KEN").count() == 3

@@ -145,3 +145,15 @@ def test_an_admin_removes_an_area_with_its_indicators(secretariat_admin, cycle):
     client.post(f"/cycles/{cycle.pk}/matrix/area/{area.pk}/delete/")
     codes = set(Indicator.objects.filter(matrix=cycle.matrix).values_list("code", flat=True))
     assert not codes & {"3.3", "3.4", "3.5"} and len(codes) == 19
+
+
+def test_contributors_reach_no_cycle_page(contributor, secretariat_admin, cycle):
+    """A national contributor reads the matrix in their editor only."""
+    services.open_cycle(cycle, by=secretariat_admin)
+    client = client_for(contributor)
+    assert list(client.get("/cycles/").context["cycles"]) == []
+    assert client.get(f"/cycles/{cycle.pk}/").status_code == 404
+    assert client.get(f"/cycles/{cycle.pk}/matrix.csv").status_code == 404
+    for method, url, data in change_requests(cycle):
+        expected = 403 if url == "/cycles/add/" else 404
+        assert getattr(client, method)(url, data).status_code == expected, url

@@ -27,43 +27,45 @@ PERSONAS = (
     "reviewer",
     "secretariat_admin",
     "board_member",
+    "contributor",  # of Kenya's drafting team: no report, not even the draft PDF preview
 )
 LOGIN = "login"
 PDFS = ("ken_final", "ken_draft", "col_final", "dossier", "ken_open", "dossier_open")
 
 # file → status per persona, for reports:download (signed-in downloads)
 DOWNLOAD = {
-    #               anon   fp_KEN fp_COL reviewer admin board
-    "ken_final":    (LOGIN, 200, 404, 200, 200, 200),
-    "ken_draft":    (LOGIN, 404, 404, 200, 200, 404),
-    "col_final":    (LOGIN, 404, 200, 200, 200, 200),
-    "dossier":      (LOGIN, 404, 404, 200, 200, 200),
-    "ken_open":     (LOGIN, 200, 404, 200, 200, 404),
-    "dossier_open": (LOGIN, 404, 404, 200, 200, 404),
+    #               anon   fp_KEN fp_COL reviewer admin board team_KEN
+    "ken_final":    (LOGIN, 200, 404, 200, 200, 200, 404),
+    "ken_draft":    (LOGIN, 404, 404, 200, 200, 404, 404),
+    "col_final":    (LOGIN, 404, 200, 200, 200, 200, 404),
+    "dossier":      (LOGIN, 404, 404, 200, 200, 200, 404),
+    "ken_open":     (LOGIN, 200, 404, 200, 200, 404, 404),
+    "dossier_open": (LOGIN, 404, 404, 200, 200, 404, 404),
 }  # fmt: skip
 # library:download is public: published reviews' final PDFs only, for everyone.
 LIBRARY = {"ken_final": 200, "ken_draft": 404, "col_final": 200, "dossier": 404, "ken_open": 404,
            "dossier_open": 404}  # fmt: skip
 PAGES = {
-    #                          anon   fp_KEN fp_COL reviewer admin board
-    "reports:centre":          (LOGIN, 403, 403, 200, 200, 200),
-    "reports:cycle":           (LOGIN, 403, 403, 200, 200, 403),
-    "reports:downloads":       (LOGIN, 403, 403, 200, 200, 403),
-    "dashboard:cycle":       (LOGIN, 403, 403, 200, 200, 200),
-    "dashboard:answers":         (LOGIN, 200, 200, 200, 200, 200),
-    "reports:job ken_final":   (LOGIN, 200, 404, 200, 200, 404),
-    "reports:job ken_draft":   (LOGIN, 404, 404, 200, 200, 404),
-    "reports:job dossier":     (LOGIN, 404, 404, 200, 200, 404),
-    "library:index":           (200, 200, 200, 200, 200, 200),
+    #                          anon   fp_KEN fp_COL reviewer admin board team_KEN
+    "reports:centre":          (LOGIN, 403, 403, 200, 200, 200, 403),
+    "reports:cycle":           (LOGIN, 403, 403, 200, 200, 403, 403),
+    "reports:downloads":       (LOGIN, 403, 403, 200, 200, 403, 403),
+    "dashboard:cycle":       (LOGIN, 403, 403, 200, 200, 200, 403),
+    "dashboard:answers":         (LOGIN, 200, 200, 200, 200, 200, 404),
+    "reports:job ken_final":   (LOGIN, 200, 404, 200, 200, 404, 404),
+    "reports:job ken_draft":   (LOGIN, 404, 404, 200, 200, 404, 404),
+    "reports:job dossier":     (LOGIN, 404, 404, 200, 200, 404, 404),
+    "library:index":           (200, 200, 200, 200, 200, 200, 200),
 }  # fmt: skip
 POSTS = {
-    #                          anon   fp_KEN fp_COL reviewer admin board
-    "reports:compile":         (LOGIN, 403, 403, 302, 302, 403),
-    "reports:job_retry":       (LOGIN, 403, 403, 302, 302, 403),
+    #                          anon   fp_KEN fp_COL reviewer admin board team_KEN
+    "reports:compile":         (LOGIN, 403, 403, 302, 302, 403, 403),
+    "reports:job_retry":       (LOGIN, 403, 403, 302, 302, 403, 403),
 }  # fmt: skip
 GET_ONLY = {"reports:download", "library:download"}
 # A review's PDF preview is the editor's (its people are the review's: the URL walk's EDITOR row,
-# tests/support/urlwalk.py, and tests/reviews/test_guided_editor.py).
+# tests/support/urlwalk.py, and tests/reviews/test_guided_editor.py): the focal point's alone,
+# a national contributor is refused it (test_a_contributor_may_not_preview_the_draft_pdf).
 EDITOR_PAGES = {"reports:review_preview"}
 
 
@@ -104,8 +106,12 @@ def pdfs(secretariat_admin):
 
 
 @pytest.fixture
-def clients(anonymous, focal_point, other_focal_point, reviewer, secretariat_admin, board_member):
-    users = [None, focal_point, other_focal_point, reviewer, secretariat_admin, board_member]
+def clients(
+    anonymous, focal_point, other_focal_point, reviewer, secretariat_admin, board_member,
+    contributor,
+):  # fmt: skip
+    users = [None, focal_point, other_focal_point, reviewer, secretariat_admin, board_member,
+             contributor]  # fmt: skip
     return [Client() if user is None else client_for(user) for user in users]
 
 
@@ -159,3 +165,8 @@ def test_posts_by_persona(pdfs, clients):
 def test_changes_refuse_get(pdfs, reviewer, name):
     args = [pdfs["published"].pk] if name == "reports:compile" else [pdfs["failed_job"].pk]
     assert client_for(reviewer).get(reverse(name, args=args)).status_code == 405
+
+
+def test_a_contributor_may_not_preview_the_draft_pdf(contributor, draft_review, focal_point):
+    url = reverse("reports:review_preview", args=[draft_review.pk])
+    assert client_for(contributor).get(url).status_code == 403

@@ -31,13 +31,22 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils.html import escape
 
+from accounts.models import Invitation
 from indicators import services as cycle_services
 from reviews import services
-from reviews.models import Attachment, Comment, CommentThread, GoodPractice, Review, ReviewStatus
-from reviews.sections import SECTIONS
+from reviews.models import (
+    Attachment,
+    Comment,
+    CommentThread,
+    Contributor,
+    GoodPractice,
+    Review,
+    ReviewStatus,
+)
 from tests.support.clients import client_for, url_names
 from tests.support.factories import EVIDENCE_PDF
-from tests.support.reviews import fill
+from tests.support.reviews import editor_post, fill
+from tests.support.word import make_import
 
 LOGIN = "302 to sign in"
 TO_DETAIL = "302 to the review"
@@ -55,6 +64,7 @@ PERSONAS = (
     "reviewer",
     "secretariat_admin",
     "board_member",
+    "contributor",  # of Kenya's drafting team: section 1 and outcome 1
 )
 
 # Kenya's review (the focal point's country), complete, in the first cycle:
@@ -74,6 +84,7 @@ ACCESS = {
             "reviewer":          (TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE),
             "secretariat_admin": (TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE),
             "board_member":      (200,       200,       200,       200,       200,       200),
+            "contributor":       (200,       200,       200,       200,       200,       200),
         },
     },
     "queue": {
@@ -84,6 +95,7 @@ ACCESS = {
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (403,       403,       403,       403,       403,       403),
+            "contributor":       (403,       403,       403,       403,       403,       403),
         },
     },
     "start": {  # /reviews/start/<the review's cycle>/
@@ -94,6 +106,7 @@ ACCESS = {
             "reviewer":          (405,       405,       405,       405,       405,       405),
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -102,6 +115,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (403,       403,       403,       403,       403,       403),
+            "contributor":       (403,       403,       403,       403,       403,       403),
         },
     },
     "detail": {
@@ -112,6 +126,7 @@ ACCESS = {
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       200),
+            "contributor":       (200,       200,       200,       200,       200,       404),
         },
     },
     "changes": {  # a draft never submitted has no submission to compare: 404 for everyone
@@ -122,6 +137,7 @@ ACCESS = {
             "reviewer":          (404,       200,       200,       200,       200,       200),
             "secretariat_admin": (404,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       200),
+            "contributor":       (404,       200,       200,       200,       200,       404),
         },
     },
     "edit": {
@@ -132,6 +148,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
         },
         "POST": {  # the editor's form as the page holds it, with a new executive summary
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -140,6 +157,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (DONE,      TO_DETAIL, DONE,      TO_DETAIL, TO_DETAIL, 404),
         },
     },
     "comment_add": {
@@ -150,6 +168,7 @@ ACCESS = {
             "reviewer":          (405,       405,       405,       405,       405,       405),
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -158,6 +177,7 @@ ACCESS = {
             "reviewer":          (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "secretariat_admin": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     "comment_reply": {  # a thread the reviewer opened on the review
@@ -168,6 +188,7 @@ ACCESS = {
             "reviewer":          (405,       405,       405,       405,       405,       405),
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -176,6 +197,7 @@ ACCESS = {
             "reviewer":          (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "secretariat_admin": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     "comment_status": {  # marking that open thread resolved
@@ -186,6 +208,7 @@ ACCESS = {
             "reviewer":          (405,       405,       405,       405,       405,       405),
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -194,6 +217,7 @@ ACCESS = {
             "reviewer":          (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "secretariat_admin": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     # /reviews/<pk>/<action>/: GET shows the confirmation page (also when the step is not
@@ -206,6 +230,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST submit": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -214,6 +239,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "GET withdraw": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -222,6 +248,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST withdraw": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -230,6 +257,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "GET return": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -238,6 +266,7 @@ ACCESS = {
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST return": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -246,6 +275,7 @@ ACCESS = {
             "reviewer":          (REFUSED,   "→returned", REFUSED, REFUSED,   REFUSED,   REFUSED),
             "secretariat_admin": (REFUSED,   "→returned", REFUSED, REFUSED,   REFUSED,   REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "GET approve": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -254,6 +284,7 @@ ACCESS = {
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST approve": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -262,6 +293,7 @@ ACCESS = {
             "reviewer":          (REFUSED,   "→approved", REFUSED, REFUSED,   REFUSED,   REFUSED),
             "secretariat_admin": (REFUSED,   "→approved", REFUSED, REFUSED,   REFUSED,   REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "GET reinstate": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -270,6 +302,7 @@ ACCESS = {
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST reinstate": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -278,6 +311,7 @@ ACCESS = {
             "reviewer":          (REFUSED,   REFUSED,   REFUSED,   REFUSED,   "→draft",  REFUSED),
             "secretariat_admin": (REFUSED,   REFUSED,   REFUSED,   REFUSED,   "→draft",  REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "GET reopen": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -286,6 +320,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST reopen": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -294,6 +329,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (REFUSED,   REFUSED,   REFUSED,   "→returned", REFUSED, REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "GET publish": {  # a state, not a step anyone takes on a review
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -302,6 +338,7 @@ ACCESS = {
             "reviewer":          (404,       404,       404,       404,       404,       404),
             "secretariat_admin": (404,       404,       404,       404,       404,       404),
             "board_member":      (404,       404,       404,       404,       404,       404),
+            "contributor":       (404,       404,       404,       404,       404,       404),
         },
     },
     # Evidence: the country's focal points change it while the review is editable; on a
@@ -314,6 +351,7 @@ ACCESS = {
             "reviewer":          (405,       405,       405,       405,       405,       405),
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -322,6 +360,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     "attachment": {  # the download, for everyone who sees the review
@@ -332,6 +371,7 @@ ACCESS = {
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       200),
+            "contributor":       (200,       200,       200,       200,       200,       404),
         },
     },
     "attachment_delete": {
@@ -342,6 +382,7 @@ ACCESS = {
             "reviewer":          (405,       405,       405,       405,       405,       405),
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -350,6 +391,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     "practice_add": {
@@ -360,6 +402,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -368,6 +411,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     "practice_edit": {
@@ -378,6 +422,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -386,6 +431,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
     "practice_delete": {  # GET asks for confirmation
@@ -396,6 +442,7 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -404,16 +451,188 @@ ACCESS = {
             "reviewer":          (403,       403,       403,       403,       403,       403),
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
         },
     },
-    "history": {  # the change history is for the secretariat only (reviews/README.md)
+    # The change history: the secretariat, and the country's focal points (who wrote what).
+    "history": {
         "GET": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
-            "focal_point":       (403,       403,       403,       403,       403,       403),
-            "other_focal_point": (403,       403,       403,       403,       403,       403),
+            "focal_point":       (200,       200,       200,       200,       200,       200),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
             "reviewer":          (200,       200,       200,       200,       200,       200),
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
+            "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (403,       403,       403,       403,       403,       404),
+        },
+    },
+    # The review in Word (reviews/word/): the download and the upload are the writers'; the
+    # document read back (made by Kenya's focal point while the review was a draft) is theirs
+    # alone: its preview and its acceptance answer 404 to anyone else who may write.
+    "word_export": {
+        "GET": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, TO_DETAIL),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+        },
+        "POST": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (405,       405,       405,       405,       405,       405),
+            "other_focal_point": (405,       405,       405,       405,       405,       405),
+            "reviewer":          (405,       405,       405,       405,       405,       405),
+            "secretariat_admin": (405,       405,       405,       405,       405,       405),
+            "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
+        },
+    },
+    "word_import": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, TO_DETAIL),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+        },
+        "POST": {  # without a file: the form says one is needed
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, TO_DETAIL),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+        },
+    },
+    "word_preview": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, TO_DETAIL),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (404,       404,       404,       404,       404,       404),
+        },
+    },
+    "word_accept": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (405,       405,       405,       405,       405,       405),
+            "other_focal_point": (405,       405,       405,       405,       405,       405),
+            "reviewer":          (405,       405,       405,       405,       405,       405),
+            "secretariat_admin": (405,       405,       405,       405,       405,       405),
+            "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
+        },
+        "POST": {  # the preview's form: the executive summary the document changes
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (DONE,      TO_DETAIL, DONE,      TO_DETAIL, TO_DETAIL, TO_DETAIL),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       403),
+            "contributor":       (404,       404,       404,       404,       404,       404),
+        },
+    },
+    # Kenya's national drafting team, kept by its focal point whatever the review's state; the
+    # member is the contributor persona. Another country's focal point has a team of their own
+    # (the list, the invitation) but Kenya's member is out of their reach.
+    "team": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       200,       200,       200,       200,       200),
+            "other_focal_point": (200,       200,       200,       200,       200,       200),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (403,       403,       403,       403,       403,       403),
+            "contributor":       (403,       403,       403,       403,       403,       403),
+        },
+    },
+    "team_invite": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       200,       200,       200,       200,       200),
+            "other_focal_point": (200,       200,       200,       200,       200,       200),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (403,       403,       403,       403,       403,       403),
+            "contributor":       (403,       403,       403,       403,       403,       403),
+        },
+        "POST": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
+            "other_focal_point": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (403,       403,       403,       403,       403,       403),
+            "contributor":       (403,       403,       403,       403,       403,       403),
+        },
+    },
+    "team_edit": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (200,       200,       200,       200,       200,       200),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       404),
+            "contributor":       (404,       404,       404,       404,       404,       404),
+        },
+        "POST": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       404),
+            "contributor":       (404,       404,       404,       404,       404,       404),
+        },
+    },
+    "team_remove": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (405,       405,       405,       405,       405,       405),
+            "other_focal_point": (405,       405,       405,       405,       405,       405),
+            "reviewer":          (405,       405,       405,       405,       405,       405),
+            "secretariat_admin": (405,       405,       405,       405,       405,       405),
+            "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
+        },
+        "POST": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       404),
+            "contributor":       (404,       404,       404,       404,       404,       404),
+        },
+    },
+    "team_reinvite": {
+        "GET": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (405,       405,       405,       405,       405,       405),
+            "other_focal_point": (405,       405,       405,       405,       405,       405),
+            "reviewer":          (405,       405,       405,       405,       405,       405),
+            "secretariat_admin": (405,       405,       405,       405,       405,       405),
+            "board_member":      (405,       405,       405,       405,       405,       405),
+            "contributor":       (405,       405,       405,       405,       405,       405),
+        },
+        "POST": {
+            "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":       (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
+            "other_focal_point": (404,       404,       404,       404,       404,       404),
+            "reviewer":          (403,       403,       403,       403,       403,       403),
+            "secretariat_admin": (403,       403,       403,       403,       403,       403),
+            "board_member":      (404,       404,       404,       404,       404,       404),
+            "contributor":       (404,       404,       404,       404,       404,       404),
         },
     },
 }  # fmt: skip
@@ -448,7 +667,10 @@ def test_every_row_of_the_access_table_is_complete():
 
 
 @pytest.fixture
-def people(anonymous, focal_point, other_focal_point, reviewer, secretariat_admin, board_member):
+def people(
+    anonymous, focal_point, other_focal_point, reviewer, secretariat_admin, board_member,
+    contributor,
+):  # fmt: skip
     users = {
         "anonymous": None,
         "focal_point": focal_point,
@@ -456,6 +678,7 @@ def people(anonymous, focal_point, other_focal_point, reviewer, secretariat_admi
         "reviewer": reviewer,
         "secretariat_admin": secretariat_admin,
         "board_member": board_member,
+        "contributor": contributor,
     }
     clients = {p: client_for(u) if u else anonymous for p, u in users.items()}
     return users, clients
@@ -463,6 +686,7 @@ def people(anonymous, focal_point, other_focal_point, reviewer, secretariat_admi
 
 def make_review_in(state: str, *, open_cycle, kenya, focal_point, reviewer, admin) -> Review:
     review = fill(services.start_review(kenya, open_cycle, by=focal_point), focal_point)
+    make_import(review, focal_point, "Kenya's summary, written in Word.")
     thread = CommentThread.objects.create(review=review, section="measures")
     Comment.objects.create(thread=thread, author=reviewer, body="Which law was adopted in 2022?")
     GoodPractice.objects.create(
@@ -489,17 +713,6 @@ def make_review_in(state: str, *, open_cycle, kenya, focal_point, reviewer, admi
     return review
 
 
-def editor_form_data(review: Review) -> dict:
-    """What the editor's form sends: every field as the page shows it."""
-    data = {"lock_version": review.lock_version, "language": review.language}
-    data |= {section.key: review.section_text(section.key) for section in SECTIONS}
-    for answer in review.answers.all():
-        for field, value in answer.raw.items():
-            if value not in ("", None):
-                data[f"ind-{answer.indicator_id}-{field}"] = value
-    return data
-
-
 def request_for(name: str, request: str, review: Review) -> tuple[str, str, dict]:
     """(method, URL, data) for one request of the table on this review."""
     method, _, action = request.partition(" ")
@@ -517,12 +730,18 @@ def request_for(name: str, request: str, review: Review) -> tuple[str, str, dict
         "attachment_delete": (review.pk, attachment.pk),
         "practice_edit": (review.pk, practice.pk),
         "practice_delete": (review.pk, practice.pk),
+        "team": (),
+        "team_invite": (),
     }.get(name, (review.pk,))
+    if name in ("team_edit", "team_remove", "team_reinvite"):
+        args = (Contributor.objects.get(country=review.country).pk,)
+    if name in ("word_preview", "word_accept"):
+        args = (review.pk, review.word_imports.get().pk)
     url = reviews_url(name, *args)
     data = {}
     if method == "POST":
         data = {
-            "edit": lambda: editor_form_data(review) | {"executive_summary": NEW_SUMMARY},
+            "edit": lambda: editor_post(review) | {"executive_summary": NEW_SUMMARY},
             "comment_add": lambda: {"target": "", "body": "Is 1.4 up to date?"},
             "comment_reply": lambda: {"body": "Yes: the list of 2023."},
             "comment_status": lambda: {"status": "resolved"},
@@ -533,6 +752,15 @@ def request_for(name: str, request: str, review: Review) -> tuple[str, str, dict
             },
             "practice_add": lambda: {"title": "Women's safety walks", "description": "Walks."},
             "practice_edit": lambda: {"title": "Safe market lighting, 2023", "description": "L."},
+            "team_invite": lambda: {
+                "name": "Juma Mwangi",
+                "email": "juma@interior.go.ke",
+                "language": "en",
+                "institution": "Ministry of Interior",
+                "sections": ["difficulties"],
+            },  # fmt: skip
+            "team_edit": lambda: {"institution": "Treasury", "sections": ["difficulties"]},
+            "word_accept": lambda: {"version": review.lock_version},
         }.get(name, dict)()
     return method, url, data
 
@@ -542,6 +770,7 @@ def observed(name: str, review: Review) -> object:
     thread = CommentThread.objects.filter(review=review).order_by("pk").first()
     return {
         "edit": lambda: Review.objects.get(pk=review.pk).executive_summary,
+        "word_accept": lambda: Review.objects.get(pk=review.pk).executive_summary,
         "comment_add": lambda: Comment.objects.filter(thread__review=review).count(),
         "comment_reply": lambda: thread.comments.count(),
         "comment_status": lambda: CommentThread.objects.get(pk=thread.pk).status,
@@ -551,6 +780,10 @@ def observed(name: str, review: Review) -> object:
         "practice_add": lambda: review.practices.count(),
         "practice_edit": lambda: list(review.practices.values_list("title", flat=True)),
         "practice_delete": lambda: review.practices.count(),
+        "team_invite": lambda: Contributor.objects.count(),
+        "team_edit": lambda: list(Contributor.objects.values_list("sections", flat=True)),
+        "team_remove": lambda: list(Contributor.objects.values_list("is_active", flat=True)),
+        "team_reinvite": lambda: Invitation.objects.count(),
     }.get(name, lambda: None)()
 
 

@@ -10,11 +10,14 @@ def test_the_secretariat_reads_who_changed_what(complete_review, focal_point, re
     assert "executive_summary" in page and "answer" in page.lower()
 
 
-def test_focal_points_do_not_read_the_history(complete_review, focal_point, other_focal_point):
-    assert client_for(focal_point).get(f"/reviews/{complete_review.pk}/history/").status_code == 403
+def test_only_the_countrys_own_focal_points_read_its_history(
+    complete_review, focal_point, other_focal_point
+):
+    """Who of the drafting team wrote what (issue 18); another country's review is 404."""
+    assert client_for(focal_point).get(f"/reviews/{complete_review.pk}/history/").status_code == 200
     assert (
         client_for(other_focal_point).get(f"/reviews/{complete_review.pk}/history/").status_code
-        == 403
+        == 404
     )
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from accounts.roles import Role
 from countries.models import Country, FocalPoint, Municipality
+from reviews.models import Contributor
 
 PASSWORD = "a-long-test-password-42"
 _sequence = itertools.count(1)
@@ -58,6 +59,24 @@ def make_focal_point(country: Country, **kwargs) -> User:
         institution="Ministry of Urban Development",
         designated_on=datetime.date(2025, 1, 15),
     )
+    return user
+
+
+def make_contributor(
+    country: Country,
+    *,
+    invited_by=None,
+    sections=("executive_summary",),
+    outcomes=("1",),
+    institution: str = "Ministry of Interior",
+    **kwargs,
+) -> User:
+    """A member of `country`'s national drafting team (reviews.models.Contributor)."""
+    user = make_user(Role.CONTRIBUTOR, **kwargs)
+    Contributor.objects.create(
+        user=user, country=country, institution=institution, sections=list(sections),
+        outcomes=list(outcomes), invited_by=invited_by,
+    )  # fmt: skip
     return user
 
 

@@ -33,6 +33,17 @@ def fill(review: Review, user, *, sections=None, answers=None) -> Review:
     )  # fmt: skip
 
 
+def editor_post(review: Review, **changes) -> dict:
+    """What the editor's form sends: every field as the page shows it, with `changes`."""
+    data = {"lock_version": review.lock_version, "language": review.language}
+    data |= {section.key: review.section_text(section.key) for section in SECTIONS}
+    for answer in review.answers.all():
+        for field, value in answer.raw.items():
+            if value not in ("", None):
+                data[f"ind-{answer.indicator_id}-{field}"] = value
+    return data | changes
+
+
 def make_approved_review(country, cycle, *, reviewer, sections=None, answers=None) -> Review:
     """A country's review filled in, submitted and approved through the services."""
     focal = factories.make_focal_point(country, email=f"focal.{country.iso3.lower()}@example.org")

@@ -42,30 +42,36 @@ from reviews.models import Attachment, CommentThread, GoodPractice, Review
 from tests.support import factories
 from tests.support.clients import client_for
 from tests.support.reviews import fill
+from tests.support.word import make_import
 
 PERSONAS = ("anonymous", "focal_point", "other_focal_point", "reviewer", "admin", "board",
-            "deactivated")  # fmt: skip
+            "deactivated", "contributor")  # fmt: skip
 OK, LOGIN, DENY, NOPE, GONE = "OK", "LOGIN", "DENY", "NOPE", "GONE"
 
-# What each kind of page gives each persona, in the order of PERSONAS:
-#              anon   fp_KEN fp_COL reviewer admin board  deactivated
-PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, LOGIN)
-COUNTRY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN)  # Kenya's, and the secretariat
-COUNTRY_READ = (LOGIN, OK, DENY, OK, OK, OK, LOGIN)  # … and the Board may read it
-EDITOR = (LOGIN, OK, DENY, DENY, DENY, DENY, LOGIN)  # what only Kenya writes
-FOCAL_POINTS = (LOGIN, OK, OK, DENY, DENY, DENY, LOGIN)  # each for their own country
-SECRETARIAT = (LOGIN, DENY, DENY, OK, OK, DENY, LOGIN)
-BOARD_READ = (LOGIN, DENY, DENY, OK, OK, OK, LOGIN)  # the secretariat and the Board
-ADMIN = (LOGIN, DENY, DENY, DENY, OK, DENY, LOGIN)
-SIGN_IN = (LOGIN,) * 7  # Django's admin site: nobody here is staff
-SIGNED_OUT = (LOGIN, DENY, DENY, DENY, DENY, DENY, LOGIN)  # the admin's sign-in page
-NO_METHOD = (NOPE,) * 7
-SIGNED_NO_METHOD = (LOGIN, NOPE, NOPE, NOPE, NOPE, NOPE, LOGIN)
-NETWORK_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, NOPE, LOGIN)
-SECRETARIAT_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, DENY, LOGIN)
-NOT_VALID = (GONE,) * 7  # an invitation link that is not (or no longer) valid
-NOT_FOUND = (DENY,) * 7  # a key that is not valid
+# What each kind of page gives each persona, in the order of PERSONAS (the contributor is a
+# member of Kenya's national drafting team: section 1 and outcome 1, reviews/contributors.py):
+#              anon   fp_KEN fp_COL reviewer admin board  deactivated contributor_KEN
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, LOGIN, OK)
+NOT_TEAM = (LOGIN, OK, OK, OK, OK, OK, LOGIN, DENY)  # cycles and exports: not the drafting team
+COUNTRY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, DENY)  # Kenya's, and the secretariat
+REVIEW_READ = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, OK)  # … and Kenya's drafting team
+COUNTRY_READ = (LOGIN, OK, DENY, OK, OK, OK, LOGIN, DENY)  # … and the Board may read it
+EDITOR = (LOGIN, OK, DENY, DENY, DENY, DENY, LOGIN, DENY)  # what only Kenya's focal point does
+WRITER = (LOGIN, OK, DENY, DENY, DENY, DENY, LOGIN, OK)  # … and Kenya's team writes (its part)
+FOCAL_POINTS = (LOGIN, OK, OK, DENY, DENY, DENY, LOGIN, DENY)  # each for their own country
+SECRETARIAT = (LOGIN, DENY, DENY, OK, OK, DENY, LOGIN, DENY)
+HISTORY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, DENY)  # the secretariat, Kenya's focal point
+BOARD_READ = (LOGIN, DENY, DENY, OK, OK, OK, LOGIN, DENY)  # the secretariat and the Board
+ADMIN = (LOGIN, DENY, DENY, DENY, OK, DENY, LOGIN, DENY)
+SIGN_IN = (LOGIN,) * 8  # Django's admin site: nobody here is staff
+SIGNED_OUT = (LOGIN, DENY, DENY, DENY, DENY, DENY, LOGIN, DENY)  # the admin's sign-in page
+NO_METHOD = (NOPE,) * 8
+SIGNED_NO_METHOD = (LOGIN, NOPE, NOPE, NOPE, NOPE, NOPE, LOGIN, NOPE)
+NETWORK_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, NOPE, LOGIN, DENY)
+SECRETARIAT_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, DENY, LOGIN, DENY)
+NOT_VALID = (GONE,) * 8  # an invitation link that is not (or no longer) valid
+NOT_FOUND = (DENY,) * 8  # a key that is not valid
 # fmt: skip
 
 # route (as Django's resolver spells it) → (GET, POST)
@@ -128,7 +134,7 @@ ACCESS = {
     "cycles/add/": (ADMIN, ADMIN),
     "cycles/<int:pk>/": (BOARD_READ, BOARD_READ),
     "cycles/<int:pk>/edit/": (ADMIN, ADMIN),
-    "cycles/<int:pk>/matrix.<str:fmt>": (SIGNED_IN, SIGNED_NO_METHOD),
+    "cycles/<int:pk>/matrix.<str:fmt>": (NOT_TEAM, SIGNED_NO_METHOD),
     "cycles/<int:pk>/matrix/import/": (ADMIN, ADMIN),
     "cycles/<int:pk>/matrix/version/<str:action>/": (SIGNED_NO_METHOD, ADMIN),
     "cycles/<int:pk>/matrix/<str:kind>/add/": (ADMIN, ADMIN),
@@ -140,26 +146,38 @@ ACCESS = {
     "reviews/": (SIGNED_IN, SIGNED_IN),
     "reviews/queue/": (SECRETARIAT, SECRETARIAT),
     "reviews/start/<int:cycle>/": (SIGNED_NO_METHOD, FOCAL_POINTS),
-    "reviews/<int:pk>/": (COUNTRY, COUNTRY),
-    "reviews/<int:pk>/edit/": (EDITOR, EDITOR),
-    "reviews/<int:pk>/changes/": (COUNTRY, COUNTRY),
-    "reviews/<int:pk>/history/": (SECRETARIAT, SECRETARIAT),
+    # Kenya's drafting team, and its member (the contributor)
+    "reviews/team/": (FOCAL_POINTS, FOCAL_POINTS),
+    "reviews/team/invite/": (FOCAL_POINTS, FOCAL_POINTS),
+    "reviews/team/<int:pk>/edit/": (EDITOR, EDITOR),
+    "reviews/team/<int:pk>/remove/": (SIGNED_NO_METHOD, EDITOR),
+    "reviews/team/<int:pk>/reinvite/": (SIGNED_NO_METHOD, EDITOR),
+    "reviews/<int:pk>/": (REVIEW_READ, REVIEW_READ),
+    "reviews/<int:pk>/edit/": (WRITER, WRITER),
+    "reviews/<int:pk>/changes/": (REVIEW_READ, REVIEW_READ),
+    "reviews/<int:pk>/history/": (HISTORY, HISTORY),
     "reviews/<int:pk>/comments/": (SIGNED_NO_METHOD, COUNTRY),
     "reviews/<int:pk>/comments/<int:thread>/reply/": (SIGNED_NO_METHOD, COUNTRY),
     "reviews/<int:pk>/comments/<int:thread>/status/": (SIGNED_NO_METHOD, SECRETARIAT),
     "reviews/<int:pk>/attachments/": (SIGNED_NO_METHOD, EDITOR),
-    "reviews/<int:pk>/attachments/<int:att>/": (COUNTRY, SIGNED_NO_METHOD),
+    "reviews/<int:pk>/attachments/<int:att>/": (REVIEW_READ, SIGNED_NO_METHOD),
     "reviews/<int:pk>/attachments/<int:att>/delete/": (SIGNED_NO_METHOD, EDITOR),
     "reviews/<int:pk>/practices/add/": (EDITOR, EDITOR),
     "reviews/<int:pk>/practices/<int:practice>/edit/": (EDITOR, EDITOR),
     "reviews/<int:pk>/practices/<int:practice>/delete/": (EDITOR, EDITOR),
+    # the review in Word: the document is the focal point's, so only they see its preview
+    "reviews/<int:pk>/review.docx": (WRITER, SIGNED_NO_METHOD),
+    "reviews/<int:pk>/word/": (WRITER, WRITER),
+    "reviews/<int:pk>/word/<int:doc>/": (EDITOR, EDITOR),
+    "reviews/<int:pk>/word/<int:doc>/accept/": (SIGNED_NO_METHOD, EDITOR),
     "reviews/<int:pk>/<str:action>/": (EDITOR, EDITOR),  # submit
-    # Reports (the published cycle; the job is the DRAFT PDF of Kenya's returned review)
+    # Reports (the published cycle; the job is the DRAFT PDF of Kenya's returned review). The
+    # draft PDF preview is the focal point's alone: a contributor is refused it (EDITOR).
     "reports/": (BOARD_READ, BOARD_READ),
     "reports/cycles/<int:cycle>/": (SECRETARIAT, SECRETARIAT),
     "reports/cycles/<int:cycle>/compile/": (SIGNED_NO_METHOD, SECRETARIAT),
     "reports/cycles/<int:cycle>/dashboard/": (BOARD_READ, BOARD_READ),
-    "reports/cycles/<int:cycle>/answers.<str:fmt>": (SIGNED_IN, SIGNED_NO_METHOD),
+    "reports/cycles/<int:cycle>/answers.<str:fmt>": (NOT_TEAM, SIGNED_NO_METHOD),
     "reports/jobs/<int:pk>/": (SECRETARIAT, SECRETARIAT),
     "reports/jobs/<int:pk>/retry/": (SIGNED_NO_METHOD, SECRETARIAT),
     "reports/files/<int:pk>/download/": (BOARD_READ, SIGNED_NO_METHOD),
@@ -293,9 +311,14 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
     kenya_fp = FocalPoint.objects.get(user=focal_point)
     kenya_fp.letter.save("letter.pdf", ContentFile(PDF))
     group = Group.objects.order_by("pk").first()
+    contributor = factories.make_contributor(kenya, invited_by=focal_point,
+                                             email="expert.ke@example.org")  # fmt: skip
+    member = contributor.contributions.get()
+    document = make_import(review, focal_point)
     people = {
         "anonymous": None, "focal_point": focal_point, "other_focal_point": other_focal_point,
         "reviewer": reviewer, "admin": admin, "board": board_member, "deactivated": deactivated,
+        "contributor": contributor,
     }  # fmt: skip
     r, c = review.pk, published.pk
     arguments = {
@@ -328,7 +351,7 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
     }
     defaults = {
         "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
-        "practice": practice.pk, "node": outcome.pk, "kind": "outcome", "cycle": c,
+        "practice": practice.pk, "doc": document.pk, "node": outcome.pk, "kind": "outcome", "cycle": c,
         "object_id": group.pk, "content_type_id": 1, "app_label": "auth", "url": "nothing/",
     }  # fmt: skip
     for route, _pattern in walk():
@@ -339,6 +362,8 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
             values["pk"] = planning.pk
         elif route.startswith("reviews/<int:pk>"):
             values["pk"] = r
+        elif route.startswith("reviews/team/<int:pk>"):
+            values["pk"] = member.pk
         values |= arguments.get(route, {})
         arguments[route] = values
     return {"people": people, "arguments": arguments}

@@ -13,6 +13,7 @@ from indicators.models import CycleStatus, ReviewCycle
 from reports import jobs
 from reviews import editor
 from reviews import services as review_services
+from reviews.models import Contributor
 from reviews.sections import SECTIONS
 
 DEMO_CYCLE = "2025–2027 review cycle"
@@ -89,6 +90,16 @@ class Command(BaseCommand):
                 defaults={"population": population, "has_safety_strategy": strategy},
             )
 
+        # A member of Kenya's national drafting team, who writes sections 3 and 6 and outcome 2.
+        expert = demo.ensure_user(
+            "expert.ke@example.org", "Kenya Interior expert", Role.CONTRIBUTOR
+        )
+        Contributor.objects.get_or_create(
+            user=expert, country=kenya, is_active=True,
+            defaults={"institution": "Ministry of Interior", "sections": ["measures", "difficulties"],
+                      "outcomes": ["2"]},
+        )  # fmt: skip
+        rows.append((expert.email, "national contributor of Kenya (sections 3 and 6, outcome 2)"))
         board = demo.ensure_user("board@example.org", "Board Delegate", Role.BOARD)
         admin = demo.ensure_user("admin@example.org", "Secretariat Admin", Role.ADMIN)
         published = self.ensure_published_cycle(admin)
