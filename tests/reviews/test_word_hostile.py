@@ -187,18 +187,24 @@ def test_a_hostile_document_is_refused_and_changes_nothing(case, kenya_draft, fo
 def test_a_docm_is_refused_as_macro_enabled_by_its_content(kenya_draft, focal_point):
     client = client_for(focal_point)
     data = macro_enabled(export(client, kenya_draft))
+    before = state_of(kenya_draft)
     assert "macro-enabled" in refused(client, kenya_draft, data, "review.docm")
+    assert state_of(kenya_draft) == before and not WordImport.objects.exists()
 
 
 def test_a_pdf_renamed_docx_is_refused(kenya_draft, focal_point):
+    before = state_of(kenya_draft)
     message = refused(client_for(focal_point), kenya_draft, hostile_files.pdf())
     assert "not a valid DOCX file" in message
+    assert state_of(kenya_draft) == before and not WordImport.objects.exists()
 
 
 def test_a_100_mb_file_is_refused_by_its_size(kenya_draft, focal_point):
     data = export(client_for(focal_point), kenya_draft)
     big = data + b"\0" * (100 * 1024 * 1024 - len(data))
+    before = state_of(kenya_draft)
     message = refused(client_for(focal_point), kenya_draft, big)
+    assert state_of(kenya_draft) == before and not WordImport.objects.exists()
     assert "100.0\xa0MB" in message and "the limit is 10.0\xa0MB" in message
 
 
