@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "pgtrigger",
     "pghistory",
+    "ninja",  # the open-data API's Swagger UI, from the package's static files (no CDN)
     "core",
     "accounts",
     "countries",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "reports",
     "dashboard",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +190,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The open-data API (opendata/api.py): requests per client address, in the Django cache.
+OPENDATA_API_RATE = os.environ.get("OPENDATA_API_RATE", "120/min")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 # The same page and words whether the password or the code was wrong (accounts/views.py).

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from accounts import views as account_views
 from config import views
 from dashboard import views as dashboard_views
+from opendata import api as opendata_api
 from reports import urls as report_urls
 
 # The admin signs in through allauth too (two-factor, lock-out).
@@ -37,5 +38,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reports/", include("dashboard.urls")),
     path("library/", include(report_urls.library_patterns)),
+    path("api/v1/", opendata_api.urls()),
     path("admin/", admin.site.urls),
 ]

@@ -185,6 +185,19 @@ ACCESS = {
     "reports/reviews/<int:pk>/preview.pdf": (EDITOR, SIGNED_NO_METHOD),
     "library/": (PUBLIC, PUBLIC),
     "library/<int:pk>/download/": (PUBLIC, NO_METHOD),
+    # The open-data JSON API (opendata/api.py): anyone, GET only; any other path under it a 404
+    "api/v1/": (PUBLIC, NO_METHOD),
+    "api/v1/openapi.json": (PUBLIC, NO_METHOD),
+    "api/v1/docs": (PUBLIC, NO_METHOD),
+    "api/v1/cycles/": (PUBLIC, NO_METHOD),
+    "api/v1/cycles/<id>/": (PUBLIC, NO_METHOD),
+    "api/v1/cycles/<id>/indicators/": (PUBLIC, NO_METHOD),
+    "api/v1/countries/": (PUBLIC, NO_METHOD),
+    "api/v1/countries/<iso3>/": (PUBLIC, NO_METHOD),
+    "api/v1/reviews/": (PUBLIC, NO_METHOD),
+    "api/v1/reviews/<id>/": (PUBLIC, NO_METHOD),
+    "api/v1/answers/": (PUBLIC, NO_METHOD),
+    "api/v1/<path:rest>": (NOT_FOUND, NO_METHOD),
     # Django's admin site: staff only, and nobody of PERSONAS is staff
     "admin/login/": (SIGNED_OUT, SIGNED_OUT),
     "admin/logout/": (SIGNED_IN, SIGNED_IN),
@@ -348,6 +361,10 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
         "reports/files/<int:pk>/download/": {"pk": dossier.pk},
         "library/<int:pk>/download/": {"pk": final.pk},
         "reports/reviews/<int:pk>/preview.pdf": {"pk": r},
+        "api/v1/cycles/<id>/": {"id": c},
+        "api/v1/cycles/<id>/indicators/": {"id": c},
+        "api/v1/reviews/<id>/": {"id": ken_published.pk},
+        "api/v1/<path:rest>": {"rest": "no-such-thing/"},
     }
     defaults = {
         "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
