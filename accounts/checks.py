@@ -5,7 +5,7 @@ from django.core import checks
 @checks.register(checks.Tags.security, deploy=True)
 def shared_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Sign-in limits and used authenticator codes must be shared by every web process."""
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    if str(settings.CACHES["default"]["BACKEND"]).endswith("LocMemCache"):
         return [
             checks.Warning(
                 "The cache is kept per process: the limits on wrong authenticator codes and "

@@ -59,9 +59,16 @@ def bar_chart(
 
 
 def stacked_bar_chart(
-    rows: list[tuple[str, list[int]]], *, series: list[str], title: str, description: str = ""
+    rows: list[tuple[str, list[int]]],
+    *,
+    series: list[str],
+    title: str,
+    description: str = "",
+    colours: list[str] | None = None,
 ) -> SafeString:
-    """Horizontal stacked bars: for each label, one segment per series, with a legend."""
+    """Horizontal stacked bars: for each label, one segment per series, with a legend
+    (`colours`, one per series, as a map beside it colours them; PALETTE otherwise)."""
+    palette = colours or PALETTE
     top = max((sum(values) for _l, values in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - 40
     legend_rows = (len(series) + 3) // 4
@@ -78,7 +85,7 @@ def stacked_bar_chart(
             if width:
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{ROW - 8}" '
-                    f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(series[j])}: {value}</title></rect>'
+                    f'fill="{palette[j % len(palette)]}"><title>{escape(series[j])}: {value}</title></rect>'
                 )
             x += width
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}">{sum(values)}</text>')
@@ -87,7 +94,7 @@ def stacked_bar_chart(
         lx = LABEL_WIDTH + (j % 4) * 110 - 150
         ly = legend_y + (j // 4) * 18
         parts.append(
-            f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
+            f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{palette[j % len(palette)]}"/>'
             f'<text x="{lx + 14}" y="{ly + 9}">{escape(name)}</text>'
         )
     parts.append("</svg>")

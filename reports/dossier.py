@@ -21,6 +21,7 @@ import logging
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pikepdf
 from django.core.files.base import ContentFile
@@ -34,7 +35,7 @@ from pikepdf import Name
 from countries.models import Country, Region
 from indicators import matrix_io
 from indicators.models import Indicator, IndicatorType, ReviewCycle
-from reports import charts, names, pdf, success
+from reports import charts, names, pdf, success, worldmap
 from reports.models import ChapterCache
 from reviews.models import Review, ReviewStatus
 
@@ -129,10 +130,11 @@ def participation(cycle: ReviewCycle, by_country: dict[int, str] | None = None) 
     if by_country is None:
         by_country = dict(Review.objects.filter(cycle=cycle).values_list("country_id", "status"))
     table = {region: {key: 0 for key, _label in statuses} for region in Region.values}
-    for country_id, region in Country.objects.filter(is_member_state=True).values_list(
-        "pk", "region"
-    ):
-        table[region][by_country.get(country_id, "not_started")] += 1
+    states = list(
+        Country.objects.filter(is_member_state=True).only("name", "iso3", "m49", "region")
+    )
+    for state in states:
+        table[state.region][by_country.get(state.pk, "not_started")] += 1
     rows = [(label, [table[value][key] for key, _l in statuses]) for value, label in Region.choices]
     totals = [sum(row[1][i] for row in rows) for i in range(len(statuses))]
     chart = charts.stacked_bar_chart(
@@ -144,7 +146,19 @@ def participation(cycle: ReviewCycle, by_country: dict[int, str] | None = None) 
             "the table gives the same numbers."
         ),
     )
-    return {"statuses": statuses, "rows": rows, "totals": totals, "chart": chart}
+    labels = dict(statuses)
+    world = worldmap.world_map(
+        states,
+        {c.iso3: (str(labels[by_country[c.pk]]), by_country[c.pk]) for c in states
+         if c.pk in by_country},
+        title=_("Member States by the status of their review"),
+        legend=[(key, str(label)) for key, label in statuses[1:]],
+        missing=str(statuses[0][1]).lower(),
+        description=_("Each Member State coloured by the status of its review; the table "
+                      "gives the numbers by region."),
+        html_id="participation-map",
+    )  # fmt: skip
+    return {"statuses": statuses, "rows": rows, "totals": totals, "chart": chart, "map": world}
 
 
 def _number(text) -> Decimal | None:
@@ -162,7 +176,6 @@ def _value(answer: dict):
 
 def synthesis(documents: list[pdf.ReviewDocument], indicators) -> list[dict]:
     """Per indicator, what the approved reviews say across countries, by region."""
-    regions = dict(Region.choices)
     out = []
     for indicator in indicators:
         answers = []
@@ -170,75 +183,81 @@ def synthesis(documents: list[pdf.ReviewDocument], indicators) -> list[dict]:
             answer = document.snapshot.content.get("answers", {}).get(indicator.code)
             if answer:
                 answers.append((document.review.country, answer))
-        reported = [
-            (c, a) for c, a in answers if not a.get("not_available") and _value(a) not in (None, "")
-        ]
-        item = {
-            "indicator": indicator,
-            "reported": len(reported),
-            "not_available": sum(1 for _c, a in answers if a.get("not_available")),
-            "rows": [],
-            "chart": None,
-        }
-        if indicator.type in NUMERIC:
-            by_region: dict = {}
-            for country, answer in reported:
-                number = _number(_value(answer))
-                if number is not None:
-                    by_region.setdefault(country.region, []).append(number)
-            for region, numbers in sorted(by_region.items()):
-                item["rows"].append(
-                    [
-                        regions[region],
-                        len(numbers),
-                        sum(numbers),
-                        Decimal(statistics.median(numbers)),
-                        min(numbers),
-                        max(numbers),
-                    ]
-                )
-            measure = _("Total") if indicator.type == IndicatorType.WHOLE_NUMBER else _("Median")
-            column = 2 if indicator.type == IndicatorType.WHOLE_NUMBER else 3
-            item["columns"] = [
-                _("Region"),
-                _("Countries"),
-                _("Total"),
-                _("Median"),
-                _("Lowest"),
-                _("Highest"),
-            ]
-            if item["rows"]:
-                item["chart"] = charts.bar_chart(
-                    [(row[0], row[column]) for row in item["rows"]],
-                    title=f"{indicator.code} {indicator.title}: {measure} {_('by region')}",
-                    unit=" %" if indicator.type == IndicatorType.PERCENTAGE else "",
-                    description=_("One bar per region; the table gives the same numbers."),
-                )
-        elif indicator.type == IndicatorType.MONEY:
-            totals: dict = {}
-            for _country, answer in reported:
-                number = _number(_value(answer))
-                if number is not None:
-                    count, amount = totals.get(answer.get("currency", ""), (0, Decimal(0)))
-                    totals[answer.get("currency", "")] = (count + 1, amount + number)
-            item["columns"] = [_("Currency"), _("Countries"), _("Total allocated")]
-            item["rows"] = [
-                [code, count, amount] for code, (count, amount) in sorted(totals.items())
-            ]
-        else:
-            labels = {o.value: o.label for o in indicator.options.all()}
-            counts: dict = {}
-            for _country, answer in reported:
-                value = _value(answer)
-                label = {True: _("Yes"), False: _("No")}.get(value, labels.get(value, value))
-                if indicator.type in (IndicatorType.FREE_TEXT,):
-                    label = _("Answered")
-                counts[str(label)] = counts.get(str(label), 0) + 1
-            item["columns"] = [_("Answer"), _("Countries")]
-            item["rows"] = [[label, n] for label, n in sorted(counts.items())]
-        item["rows"] = [[_display(v) for v in row] for row in item["rows"]]
-        out.append(item)
+        out.append(indicator_synthesis(indicator, answers))
     return out
+
+
+def indicator_synthesis(indicator: Indicator, answers: list[tuple[Country, dict]]) -> dict:
+    """What the countries' `answers` (each as a snapshot holds it: `values`, `currency`,
+    `not_available`) to one indicator say, by region: `columns`, `rows` (text) and, for
+    numbers, a bar `chart` (also on the open-data indicator page)."""
+    regions = dict(Region.choices)
+    reported = [
+        (c, a) for c, a in answers if not a.get("not_available") and _value(a) not in (None, "")
+    ]
+    item: dict[str, Any] = {
+        "indicator": indicator,
+        "reported": len(reported),
+        "not_available": sum(1 for _c, a in answers if a.get("not_available")),
+        "rows": [],
+        "chart": None,
+    }
+    if indicator.type in NUMERIC:
+        by_region: dict = {}
+        for country, answer in reported:
+            number = _number(_value(answer))
+            if number is not None:
+                by_region.setdefault(country.region, []).append(number)
+        for region, numbers in sorted(by_region.items()):
+            item["rows"].append(
+                [
+                    regions[region],
+                    len(numbers),
+                    sum(numbers),
+                    Decimal(statistics.median(numbers)),
+                    min(numbers),
+                    max(numbers),
+                ]
+            )
+        measure = _("Total") if indicator.type == IndicatorType.WHOLE_NUMBER else _("Median")
+        column = 2 if indicator.type == IndicatorType.WHOLE_NUMBER else 3
+        item["columns"] = [
+            _("Region"),
+            _("Countries"),
+            _("Total"),
+            _("Median"),
+            _("Lowest"),
+            _("Highest"),
+        ]
+        if item["rows"]:
+            item["chart"] = charts.bar_chart(
+                [(row[0], row[column]) for row in item["rows"]],
+                title=f"{indicator.code} {indicator.title}: {measure} {_('by region')}",
+                unit=" %" if indicator.type == IndicatorType.PERCENTAGE else "",
+                description=_("One bar per region; the table gives the same numbers."),
+            )
+    elif indicator.type == IndicatorType.MONEY:
+        totals: dict = {}
+        for _country, answer in reported:
+            number = _number(_value(answer))
+            if number is not None:
+                count, amount = totals.get(answer.get("currency", ""), (0, Decimal(0)))
+                totals[answer.get("currency", "")] = (count + 1, amount + number)
+        item["columns"] = [_("Currency"), _("Countries"), _("Total allocated")]
+        item["rows"] = [[code, count, amount] for code, (count, amount) in sorted(totals.items())]
+    else:
+        labels = {o.value: o.label for o in indicator.options.all()}
+        counts: dict = {}
+        for _country, answer in reported:
+            value = _value(answer)
+            label = {True: _("Yes"), False: _("No")}.get(value, labels.get(value, value))
+            if indicator.type in (IndicatorType.FREE_TEXT,):
+                label = _("Answered")
+            counts[str(label)] = counts.get(str(label), 0) + 1
+        item["columns"] = [_("Answer"), _("Countries")]
+        item["rows"] = [[label, n] for label, n in sorted(counts.items())]
+    item["rows"] = [[_display(v) for v in row] for row in item["rows"]]
+    return item
 
 
 def _display(value) -> str:

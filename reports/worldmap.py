@@ -313,8 +313,7 @@ def world_map(
     given, makes each country a link to that URL. `html_id` must be unique in the page.
     """
     missing = missing or gettext("no answer")
-    palette = SEQUENTIAL if scale == "sequential" else CATEGORICAL
-    colours = {category: _pick(palette, i, len(legend)) for i, (category, _) in enumerate(legend)}
+    colours = legend_colours(legend, scale)
     by_m49 = {country.m49.zfill(3): country for country in countries}
     html_id = escape(html_id)
     hatch = f"{html_id}-none"
@@ -327,7 +326,6 @@ def world_map(
         f'<defs><pattern id="{hatch}" width="4" height="4" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="4" height="4" fill="#f4f4f4"/>'
         f'<path d="M0 0v4" stroke="#707070" stroke-width="1.4"/></pattern></defs>',
-        _STYLE,
         f'<g aria-hidden="true"><path d="{_outline()}" fill="{OCEAN}"/>',
     ]
     drawn, circles = [], []
@@ -357,6 +355,12 @@ def world_map(
     return mark_safe("".join(parts))
 
 
+def legend_colours(legend: Sequence[tuple[str, str]], scale: str = "categorical") -> dict[str, str]:
+    """Each category's colour on the map (a chart beside it uses the same)."""
+    palette = SEQUENTIAL if scale == "sequential" else CATEGORICAL
+    return {category: _pick(palette, i, len(legend)) for i, (category, _) in enumerate(legend)}
+
+
 def _by_name(item: tuple[Place, Shape]) -> str:
     return item[0].name
 
@@ -369,13 +373,6 @@ def _mark(shape: Shape, fill: str) -> str:
             'stroke-width=".6"/>'
         )
     return f'<path d="{shape.d}" fill="{fill}" fill-rule="evenodd" stroke="{BORDER}" stroke-width=".4"/>'
-
-
-# A focused or hovered country gets a thick black edge (an outline would frame its bounding box).
-_STYLE = (
-    "<style>.worldmap .wm-c:hover>*,.worldmap .wm-c:focus-visible>*{stroke:#000;stroke-width:2}"
-    ".worldmap .wm-c:focus-visible{outline:none}</style>"
-)
 
 
 def _element(country: Place, name: str, mark: str, link: Callable[[Any], str] | None) -> str:

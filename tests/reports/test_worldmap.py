@@ -1,4 +1,4 @@
-"""The world map (opendata/worldmap.py): every Member State drawn, named and focusable."""
+"""The world map (reports/worldmap.py): every Member State drawn, named and focusable."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from countries.models import Country
-from opendata import worldmap
+from reports import worldmap
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations
 
 pytestmark = pytest.mark.django_db
