@@ -215,9 +215,15 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},  # the public pages (opendata/cache.py) too
+        }
     )
 }
+# The public pages, downloads and API answers (opendata/cache.py) are kept until what is
+# published changes; without a shared cache another process cannot be told, so only a minute.
+OPENDATA_CACHE_SECONDS = env_int("OPENDATA_CACHE_SECONDS", 86_400 if CACHE_URL else 60)
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -38,6 +38,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reports/", include("dashboard.urls")),
     path("library/", include(report_urls.library_patterns)),
+    path("data/", include("opendata.urls")),
     path("api/v1/", opendata_api.urls()),
     path("admin/", admin.site.urls),
 ]

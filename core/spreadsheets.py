@@ -2,10 +2,12 @@
 
 import csv
 import io
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.uploads import XLSX, inspect, sniff
 
@@ -28,6 +30,14 @@ def restore(value: str) -> str:
     return value
 
 
+def _storable(value) -> object:
+    """Text an XLSX cell can hold: control characters (a vertical tab pasted from a word
+    processor) become a stand-in, as openpyxl refuses them."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def to_csv(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -37,17 +47,25 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
 
 
-def to_xlsx(header: list[str], rows: list[list], *, title: str = "Sheet") -> bytes:
+def to_xlsx(
+    header: list[str],
+    rows: list[list],
+    *,
+    title: str = "Sheet",
+    more_sheets: Sequence[tuple[str, list[str], list[list]]] = (),
+) -> bytes:
+    """A workbook of one sheet, and of `more_sheets` (title, header, rows) after it."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
+    for number, (name, head, body) in enumerate([(title, header, rows), *more_sheets]):
+        sheet = workbook.active if number == 0 else workbook.create_sheet()
+        sheet.title = name[:31]
+        sheet.append(head)
+        for row in body:
+            sheet.append([neutralise(_storable(v)) for v in row])
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ and its interactive page /api/v1/docs (Swagger UI, from django-ninja's own stati
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -20,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache as django_cache
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -37,7 +39,7 @@ from ninja.throttling import AnonRateThrottle
 
 from countries.models import Country, Region
 from indicators.models import CycleStatus, Indicator, ReviewCycle
-from opendata import published
+from opendata import cache, published
 from opendata.schemas import (
     INDICATOR_CODE,
     ISO3,
@@ -50,7 +52,7 @@ from opendata.schemas import (
     ReviewDetail,
     ReviewOut,
 )
-from reviews.models import Review
+from reviews.models import Answer, Review
 from reviews.workflow import ReviewStatus
 
 log = logging.getLogger(__name__)
@@ -140,7 +142,6 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs=SwaggerPage(),
-    throttle=[ClientRateThrottle()],
 )
 
 
@@ -197,7 +198,8 @@ def _cycles() -> QuerySet[ReviewCycle]:
     )
 
 
-def _published_cycle(cycle_id: int) -> ReviewCycle:
+def published_cycle(cycle_id: int) -> ReviewCycle:
+    """A published cycle as CycleOut shows it (also the open downloads', opendata/exports.py)."""
     cycle = _cycles().filter(pk=cycle_id).first()
     if cycle is None:
         raise Http404(f"No published cycle has the id {cycle_id}.")
@@ -267,7 +269,7 @@ def cycles(request: HttpRequest) -> Any:
 @api.get("/cycles/{id}/", response={200: CycleOut, **ERRORS}, tags=["cycles"])
 def cycle(request: HttpRequest, id: int = PathParam(..., ge=1, le=MAX_ID)) -> Any:
     """One published cycle."""
-    return _published_cycle(id)
+    return published_cycle(id)
 
 
 @api.get("/cycles/{id}/indicators/", response={200: list[IndicatorOut], **ERRORS}, tags=["cycles"])
@@ -275,7 +277,7 @@ def cycle(request: HttpRequest, id: int = PathParam(..., ge=1, le=MAX_ID)) -> An
 def cycle_indicators(request: HttpRequest, id: int = PathParam(..., ge=1, le=MAX_ID)) -> Any:
     """The indicators of a published cycle's matrix, in matrix order, with their outcome and
     area. Titles are in the language asked for (Accept-Language), English where untranslated."""
-    cycle = _published_cycle(id)
+    cycle = published_cycle(id)
     if cycle.matrix is None:
         return Indicator.objects.none()
     return published.indicators(cycle)
@@ -325,6 +327,12 @@ def answers(request: HttpRequest, filters: Query[AnswerFilters]) -> Any:
     queryset = _filter_reviews(published.answers(), filters, prefix="review__")
     if filters.indicator is not None:
         queryset = queryset.filter(indicator__code=filters.indicator)
+    return in_answer_order(queryset)
+
+
+def in_answer_order(queryset: QuerySet[Answer]) -> QuerySet[Answer]:
+    """By cycle (newest first), country and matrix order: the API's order, and the open
+    downloads' (opendata/exports.py)."""
     return queryset.order_by(
         "-review__cycle__opens_on", "review__country__name", "indicator__area__outcome__order",
         "indicator__area__order", "indicator__order", "pk",
@@ -335,9 +343,10 @@ def answers(request: HttpRequest, filters: Query[AnswerFilters]) -> Any:
 
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The API's view as anyone may call it: GET or HEAD only (405 in JSON otherwise), and
-    each JSON 200 with an ETag, a Last-Modified and a short public Cache-Control (304 when the
-    client's copy is current)."""
+    """The API's view as anyone may call it: GET or HEAD only (405 in JSON otherwise), within
+    the client address's rate limit (429), answered from the cache when it can be (no query;
+    opendata/cache.py, per path, parameters and language), and each JSON 200 with an ETag, a
+    Last-Modified and a short public Cache-Control (304 when the client's copy is current)."""
 
     @login_not_required
     @wraps(view)
@@ -348,26 +357,59 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             )
             response["Allow"] = "GET, HEAD"
             return response
-        head, request.method = request.method == "HEAD", "GET"
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            request.method = "HEAD" if head else "GET"
-        if response.status_code != 200 or not response["Content-Type"].startswith(
-            "application/json"
-        ):
+        throttle = ClientRateThrottle()
+        if not throttle.allow_request(request):
+            response = _message("Too many requests.", 429)
+            response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
             return response
-        modified = int(last_change().timestamp())
-        set_response_etag(response)
-        response["Last-Modified"] = http_date(modified)
+        entry_key = cache.key("api", request.path, sorted(request.GET.lists()))
+        entry = django_cache.get(entry_key)
+        if entry is None:
+            drawn = _drawn(view, request, *args, **kwargs)
+            if isinstance(drawn, HttpResponse):  # the docs page: drawn for each request
+                return drawn
+            entry = drawn
+            if entry["status"] < 500:
+                django_cache.set(entry_key, entry, settings.OPENDATA_CACHE_SECONDS)
+        response = HttpResponse(
+            entry["body"], status=entry["status"], content_type=entry["content_type"]
+        )
+        if entry["status"] != 200:
+            return response
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["modified"])
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         conditional = get_conditional_response(
-            request, etag=response["ETag"], last_modified=modified, response=response
+            request, etag=entry["etag"], last_modified=entry["modified"], response=response
         )
         return conditional or response
 
     answer.csrf_exempt = True  # type: ignore[attr-defined]  # nothing here writes
     return answer
+
+
+def _drawn(
+    view: Callable[..., HttpResponse], request: HttpRequest, *args: Any, **kwargs: Any
+) -> dict[str, Any] | HttpResponse:
+    """The view's JSON answer as the cache keeps it (the body, its type, and for a 200 its ETag
+    and when what it shows last changed). An answer that is not JSON (the docs page, which
+    carries the request's CSP nonce) is returned as it is, never kept."""
+    head, request.method = request.method == "HEAD", "GET"
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        request.method = "HEAD" if head else "GET"
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return response
+    entry: dict[str, Any] = {
+        "status": response.status_code,
+        "body": response.content,
+        "content_type": response["Content-Type"],
+    }
+    if response.status_code == 200:
+        set_response_etag(response)
+        entry |= {"etag": response["ETag"], "modified": int(last_change().timestamp())}
+    return entry
 
 
 def index(request: HttpRequest, **kwargs: Any) -> HttpResponse:

@@ -47,6 +47,8 @@ QUERY = {
     "reviews/": ["cycle", "status", "region"],
     "accounts/login/": ["next"],
     "accounts/logout/": ["next"],
+    "data/search/": ["q", "cycle", "region", "indicator", "page"],
+    "data/cycles/<int:cycle>/indicators/<indicator:code>/": ["sort"],
 }
 
 # Forms left out, with the reason.

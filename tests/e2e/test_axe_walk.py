@@ -81,9 +81,12 @@ DOWNLOADS = {
     "reports:download",
     "reports:review_preview",
     "library:download",
+    "opendata:answers",
+    "opendata:dictionary",
     "mfa_download_recovery_codes",
 }
-NOT_WALKED = ("/admin/", "/static/", "/media/", "/i18n/")
+# The API answers JSON; its docs page is Swagger UI's (tests/e2e/test_api_docs.py).
+NOT_WALKED = ("/admin/", "/static/", "/media/", "/i18n/", "/api/")
 # Forms sent empty once (their error state is checked): creation forms, and signing in.
 EMPTY_SUBMIT_ROUTE_ENDINGS = ("add/", "accounts/login/")
 MAX_PAGES = 120  # per persona and language: a guard against a walk that never ends

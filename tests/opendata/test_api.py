@@ -202,10 +202,24 @@ def test_answers_carry_an_etag_and_last_modified_and_revalidate_with_304(publish
     # A change to what is published gives a new ETag.
     kenya = Review.objects.get(country__iso3="KEN")
     before = get(anonymous, f"reviews/{kenya.pk}/")
-    Review.objects.filter(pk=kenya.pk).update(executive_summary="Revised.")
+    kenya.executive_summary = "Revised."
+    kenya.save()  # (the cached answers are drawn again: opendata/receivers.py)
     after = anonymous.get(f"/api/v1/reviews/{kenya.pk}/", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert get(anonymous, "openapi.json")["ETag"]
+
+
+def test_an_answer_read_again_costs_no_query(published, anonymous, django_assert_num_queries):
+    """Cached until what is published changes; the rate limit still counts every request."""
+    paths = ["cycles/", f"cycles/{published.pk}/indicators/", "countries/KEN/", "reviews/",
+             f"answers/?cycle={published.pk}", "reviews/999999/"]  # fmt: skip
+    first = [get(anonymous, path) for path in paths]
+    with django_assert_num_queries(0):
+        again = [get(anonymous, path) for path in paths]
+    assert [(r.status_code, r.content) for r in again] == [
+        (r.status_code, r.content) for r in first
+    ]
+    assert again[-1].status_code == 404
 
 
 def test_past_the_rate_limit_a_client_address_gets_429_in_json(published, settings):

@@ -10,11 +10,14 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from accounts.roles import Role
 from countries.models import Country, FocalPoint, Municipality
+from indicators import services as cycle_services
 from reviews.models import Contributor
 
 PASSWORD = "a-long-test-password-42"
@@ -118,3 +121,16 @@ def make_report_file(cycle, kind, *, by, review=None, draft=False, number=None, 
     report.file.save(f"job-{job.pk}.pdf", ContentFile(TEST_PDF), save=False)
     report.save()
     return report
+
+
+def make_next_cycle(first, admin):
+    """A second cycle after `first`, opened with the seeded first cycle's matrix."""
+    second = cycle_services.create_cycle(
+        name="2024–2026 review cycle", assembly="Third session", by=admin,
+        opens_on=first.deadline.replace(year=first.deadline.year + 1),
+        deadline=first.deadline.replace(year=first.deadline.year + 2),
+    )  # fmt: skip
+    with open(settings.BASE_DIR / "indicators/data/first_cycle_matrix.csv", "rb") as matrix:
+        upload = SimpleUploadedFile("matrix.csv", matrix.read())
+    cycle_services.import_matrix(second.matrix, upload, by=admin)
+    return cycle_services.open_cycle(second, by=admin)

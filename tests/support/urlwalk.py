@@ -35,10 +35,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from countries import services as country_services
 from countries.models import FocalPoint, Partner, SaferCitiesTool, ToolUse
 from indicators import services as cycle_services
-from indicators.models import CycleStatus, Outcome, ReviewCycle
+from indicators.models import Area, CycleStatus, Indicator, Matrix, Outcome, ReviewCycle
 from reports.models import RenderJob, ReportKind
-from reviews import services
-from reviews.models import Attachment, CommentThread, GoodPractice, Review
+from reviews import services, snapshots
+from reviews.models import Answer, Attachment, CommentThread, GoodPractice, Review, Snapshot
 from tests.support import factories
 from tests.support.clients import client_for
 from tests.support.reviews import fill
@@ -198,6 +198,15 @@ ACCESS = {
     "api/v1/reviews/<id>/": (PUBLIC, NO_METHOD),
     "api/v1/answers/": (PUBLIC, NO_METHOD),
     "api/v1/<path:rest>": (NOT_FOUND, NO_METHOD),
+    # The open data's pages and downloads (opendata/urls.py): anyone, GET only
+    "data/": (PUBLIC, NO_METHOD),
+    "data/search/": (PUBLIC, NO_METHOD),
+    "data/cycles/<int:cycle>/": (PUBLIC, NO_METHOD),
+    "data/cycles/<int:cycle>/indicators/<indicator:code>/": (PUBLIC, NO_METHOD),
+    "data/cycles/<int:cycle>/answers.<str:fmt>": (PUBLIC, NO_METHOD),
+    "data/cycles/<int:cycle>/dictionary-<str:language>.<str:fmt>": (PUBLIC, NO_METHOD),
+    "data/reviews/<int:pk>/": (PUBLIC, NO_METHOD),
+    "data/countries/<iso3:iso3>/": (PUBLIC, NO_METHOD),
     # Django's admin site: staff only, and nobody of PERSONAS is staff
     "admin/login/": (SIGNED_OUT, SIGNED_OUT),
     "admin/logout/": (SIGNED_IN, SIGNED_IN),
@@ -314,6 +323,7 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
     )  # fmt: skip
     ken_published = Review.objects.create(country=kenya, cycle=published, status="published")
     final = factories.make_report_file(published, ReportKind.REVIEW, review=ken_published, by=admin)
+    publish_answer(ken_published, by=focal_point)  # its last version, as the public page shows
     dossier = factories.make_report_file(published, ReportKind.DOSSIER, number=1, by=admin)
     # The Global Network.
     partner = Partner.objects.create(organisation="Nairobi Safety Forum", type="civil_society",
@@ -365,6 +375,14 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
         "api/v1/cycles/<id>/indicators/": {"id": c},
         "api/v1/reviews/<id>/": {"id": ken_published.pk},
         "api/v1/<path:rest>": {"rest": "no-such-thing/"},
+        "data/cycles/<int:cycle>/indicators/<indicator:code>/": {"cycle": c, "code": "1.1"},
+        "data/cycles/<int:cycle>/answers.<str:fmt>": {"cycle": c, "fmt": "csv"},
+        "data/cycles/<int:cycle>/dictionary-<str:language>.<str:fmt>": {
+            "cycle": c,
+            "language": "fr",
+            "fmt": "csv",
+        },
+        "data/reviews/<int:pk>/": {"pk": ken_published.pk},
     }
     defaults = {
         "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
@@ -429,3 +447,20 @@ def observe(world, route: str, method: str, persona: str) -> tuple[str, bool]:
         changed = method == "post" and fingerprint() != before
         transaction.set_rollback(True)
     return outcome(response), changed
+
+
+def publish_answer(review: Review, *, by) -> None:
+    """A matrix for the published cycle (made without one), an answer, and the version the
+    public pages show (its snapshot)."""
+    matrix, _created = Matrix.objects.get_or_create(cycle=review.cycle, version=1)
+    outcome = Outcome.objects.create(matrix=matrix, code="1", title="Safer public spaces")
+    area = Area.objects.create(matrix=matrix, outcome=outcome, code="1.1", title="Policies")
+    indicator = Indicator.objects.create(
+        matrix=matrix, area=area, code="1.1", title="Urban safety policy", type="yes_no"
+    )
+    Matrix.objects.filter(pk=matrix.pk).update(frozen_at=review.cycle.created_at)
+    Answer.objects.create(review=review, indicator=indicator, values={"value": True})
+    Snapshot.objects.create(
+        review=review, version=review.snapshots.count() + 1, content=snapshots.capture(review),
+        created_by=by,
+    )  # fmt: skip
