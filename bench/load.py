@@ -50,12 +50,9 @@ import struct
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-
-from reviews import editor
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "load"
@@ -242,9 +239,10 @@ def psql(sql: str, db: str = "postgres") -> str:
     ).stdout.strip()
 
 
-def django_setup() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{LOAD_DB}"
-    os.environ["PRIVATE_STORAGE_ROOT"] = str(STORAGE)
+def django_setup(db: str = LOAD_DB, storage: Path = STORAGE) -> None:
+    """Django in this process, on the bench's database `db` (bench/load_public.py too)."""
+    os.environ["DATABASE_URL"] = f"{PG}/{db}"
+    os.environ["PRIVATE_STORAGE_ROOT"] = str(storage)
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # renders are run here, below
@@ -290,7 +288,7 @@ def prepare(copied: bool) -> dict:
     from indicators.models import CycleStatus, ReviewCycle
     from reports import jobs
     from reports.models import ChapterCache, RenderJob, ReportFile, ReportKind
-    from reviews import evidence, services
+    from reviews import editor, evidence, services
     from reviews.models import Review
 
     cycle = cr.the_cycle()
@@ -507,20 +505,20 @@ def profile(save_as: str) -> dict:
 # --- Phase: run (gunicorn + locust) ---------------------------------------------------------
 
 
-def server_env() -> dict:
+def server_env(db: str = LOAD_DB, site: str = SITE, out: Path = OUT) -> dict:
     """Production settings: DEBUG off, every variable the settings require."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
     return env | {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"{PG}/{LOAD_DB}",
+        "DATABASE_URL": f"{PG}/{db}",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "CSRF_TRUSTED_ORIGINS": SITE,
-        "SITE_URL": SITE,
+        "CSRF_TRUSTED_ORIGINS": site,
+        "SITE_URL": site,
         "EMAIL_HOST": "127.0.0.1",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/11",
         "PRIVATE_STORAGE_ROOT": str(STORAGE),
-        "STATIC_ROOT": str(OUT / "static"),
+        "STATIC_ROOT": str(out / "static"),
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
@@ -538,23 +536,27 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def start_gunicorn(env: dict) -> subprocess.Popen:
-    log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115
+def start_gunicorn(
+    env: dict, port: int = PORT, out: Path = OUT, options: tuple[str, ...] = ("--workers", "2")
+) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port` with `options` (its workers), logging to out/gunicorn.log."""
+    log = open(out / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "-", "--error-logfile", "-",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", *options,
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--error-logfile", "-",
          "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     for _ in range(120):
         time.sleep(1)
         try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=5) as answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
                 if answer.status == 200:
                     return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or timed out while the workers boot
             if server.poll() is not None:
-                raise RuntimeError("gunicorn exited: see var/load/gunicorn.log") from None
+                raise RuntimeError(f"gunicorn exited: see {out / 'gunicorn.log'}") from None
+    server.terminate()
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
@@ -674,9 +676,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
 
 
-def summarise(window: tuple[float, float]) -> dict:
+def summarise(window: tuple[float, float], log: Path = REQUEST_LOG) -> dict:
+    """Per request name, over the requests of `log` started in `window`."""
     rows: dict[str, dict] = {}
-    for line in REQUEST_LOG.read_text().splitlines():
+    for line in log.read_text().splitlines():
         started, name, ms, size, error = line.split(",", 4)
         row = rows.setdefault(name, {"times": [], "errors": [], "bytes": 0, "outside": 0})
         if not window[0] <= float(started) < window[1]:
@@ -694,6 +697,7 @@ def summarise(window: tuple[float, float]) -> dict:
             "per_second": round(len(times) / (window[1] - window[0]), 2),
             "p50_ms": round(percentile(times, 0.50), 1) if times else None,
             "p95_ms": round(percentile(times, 0.95), 1) if times else None,
+            "p99_ms": round(percentile(times, 0.99), 1) if times else None,
             "max_ms": round(max(times), 1) if times else None,
             "errors": len(row["errors"]),
             "error_kinds": sorted(set(row["errors"]))[:5],
@@ -707,17 +711,17 @@ ENDPOINTS = [("/edit/", "review editor"), ("/reviews/queue/", "queue"),
              ("/dashboard/", "dashboard"), ("/reports/files/", "PDF download")]  # fmt: skip
 
 
-def gunicorn_errors() -> dict:
+def gunicorn_errors(out: Path = OUT, endpoints: list = ENDPOINTS) -> dict:
     """From gunicorn's log: HTTP status counts, tracebacks, and the time each request took
     inside gunicorn (from its start to the response being handed over), per endpoint: the
     rest of what a client waits is queueing for a free worker."""
-    text = (OUT / "gunicorn.log").read_text()
+    text = (out / "gunicorn.log").read_text()
     statuses: dict[str, int] = {}
     inside: dict[str, list[int]] = {}
     for match in re.finditer(r'"[A-Z]+ (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms', text):
         path, status, ms = match.groups()
         statuses[status] = statuses.get(status, 0) + 1
-        for part, name in ENDPOINTS:
+        for part, name in endpoints:
             if part in path:
                 inside.setdefault(name, []).append(int(ms))
     return {
