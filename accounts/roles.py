@@ -1,4 +1,4 @@
-"""The four roles of the portal, as groups of permissions.
+"""The roles of the portal, as groups of permissions.
 
 A role is a Django group; what it may do is the permissions listed here. Migrations call
 `sync_role_groups` so that the groups in the database always match this table.
@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     ADMIN = "secretariat_admin", _("Secretariat admin")
     BOARD = "board_member", _("Executive Board member")
     CONTRIBUTOR = "contributor", _("National contributor")
+    PEER = "peer_reviewer", _("Peer reviewer")
 
 
 SECRETARIAT_ROLES = (Role.REVIEWER, Role.ADMIN)
@@ -56,6 +57,14 @@ _REVIEWER = [
     "reviews.view_all_reviews",
     "reviews.comment_review",
     "reviews.decide_review",
+    # peers of the review mechanism (reviews/peers.py)
+    "reviews.assign_peer",
+    "reviews.view_peerassessment",
+    # the Expert Group Meetings of each cycle (meetings/)
+    "meetings.view_meeting",
+    "meetings.view_all_meetings",
+    "meetings.add_meeting",
+    "meetings.change_meeting",
     "reports.compile_reports",
     "reports.view_download_log",
     *_READ_ALL_COUNTRIES,
@@ -79,6 +88,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "reviews.view_contributor",
         "reviews.add_contributor",
         "reviews.change_contributor",
+        # a focal point may be a peer of another Member State's review (reviews/peers.py)
+        "reviews.assess_review",
+        # the meetings their country is invited to, and its delegation (meetings/)
+        "meetings.view_meeting",
+        "meetings.register_delegation",
     ],
     Role.REVIEWER: _REVIEWER,
     Role.ADMIN: [
@@ -99,12 +113,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_READ_ALL_CYCLES,
         *_VIEW_NETWORK_RECORDS,
         "reviews.view_review",
+        "meetings.view_meeting",  # the held meetings of published cycles
     ],
     # A member of a country's national drafting team: writes the sections and indicator
     # outcomes a focal point assigned (reviews/contributors.py); never submits.
     Role.CONTRIBUTOR: [
         "reviews.view_review",
         "reviews.contribute_review",
+    ],
+    # An expert of a partner organisation of the Global Network, invited by the secretariat to
+    # assess the submitted reviews assigned to them, and nothing else (reviews/peers.py).
+    Role.PEER: [
+        "reviews.assess_review",
     ],
 }
 

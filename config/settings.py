@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "indicators",
     "reviews",
     "reports",
+    "meetings",
     "dashboard",
     "opendata",
 ]

@@ -37,6 +37,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reports/", include("reports.urls")),
     path("reports/", include("dashboard.urls")),
+    path("meetings/", include("meetings.urls")),
     path("library/", include(report_urls.library_patterns)),
     path("data/", include("opendata.urls")),
     path("api/v1/", opendata_api.urls()),

@@ -22,8 +22,8 @@ from accounts.models import User
 from countries.models import NETWORK_TARGET, Country, Engagement
 from indicators.models import CycleStatus, Indicator, ReviewCycle
 from reports.models import ReportFile, ReportKind
-from reviews import carry, contributors, editor
-from reviews.models import Review, ReviewStatus, ThreadStatus
+from reviews import carry, contributors, editor, peers
+from reviews.models import PeerAssessment, Review, ReviewStatus, ThreadStatus
 from reviews.views.queue import days_since, with_submissions
 
 WAITING_SHOWN = 10  # submitted reviews listed on the home page; the queue has them all
@@ -137,6 +137,18 @@ def contributor_home(user: User, today: datetime.date) -> dict:
             if outcome.code in part.outcomes
         ]
     return {"team_home": home}
+
+
+def peer_home(user: User) -> dict:
+    """A peer's assignments (an expert of a partner organisation, or a focal point who is the
+    peer of another Member State's review): the ones to write first."""
+    mine = list(
+        PeerAssessment.objects.filter(peer=user)
+        .select_related("review__country", "review__cycle")
+        .order_by("sent_at", "-assigned_at", "pk")
+    )
+    to_write = [a for a in mine if a.status in peers.EDITABLE]
+    return {"peer_home": {"to_write": to_write, "others": [a for a in mine if a not in to_write]}}
 
 
 # --- Secretariat ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from accounts.access import BOARD, any_permission_required, scoped
@@ -18,6 +19,7 @@ from dashboard import homes
 from dashboard.front import front_page
 from indicators.answers import SEXES
 from indicators.models import CycleStatus, Indicator, ReviewCycle
+from meetings import services as meeting_services
 from reports import dossier, success
 from reviews.models import Answer, Review, ReviewStatus
 
@@ -42,6 +44,22 @@ def _overdue(member_states, reviews, waiting):
             Prefetch("focal_points", queryset=focal_points)
         )
     ]
+
+
+def _meetings_recorded(cycle: ReviewCycle) -> dict:
+    """The Expert Group Meetings of the cycle the secretariat recorded as held, and the
+    delegations that attended them, beside what countries report (indicator 3.5)."""
+    held, attended = meeting_services.attendance(cycle)
+    return {
+        "label": _("Expert Group Meeting attendances, as recorded by the secretariat"),
+        "value": sum(attended.values()),
+        "detail": ngettext(
+            "%(countries)d country at %(n)d meeting held",
+            "%(countries)d countries at %(n)d meetings held",
+            held,
+        )
+        % {"countries": len(attended), "n": held},
+    }
 
 
 @any_permission_required("reviews.view_all_reviews", BOARD)
@@ -71,7 +89,10 @@ def dashboard(request: PortalRequest, cycle: int) -> HttpResponse:
         "participation": dossier.participation(
             cycle_obj, {country_id: review.status for country_id, review in reviews.items()}
         ),
-        "success": success.indicators_of_success(success.approved_contents(cycle_obj)),
+        "success": [
+            *success.indicators_of_success(success.approved_contents(cycle_obj)),
+            _meetings_recorded(cycle_obj),
+        ],
         "days_left": days_left,
         "days_overdue": -days_left,
         "overdue": overdue,
@@ -168,6 +189,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context |= homes.focal_point_home(user, today)
     if user.role == Role.CONTRIBUTOR and user.contribution:
         context |= homes.contributor_home(user, today)
+    if user.role == Role.PEER or (
+        user.has_perm("reviews.assess_review") and user.peer_assessments.exists()
+    ):
+        context |= homes.peer_home(user)
     if user.has_perm("reviews.view_all_reviews") and user.has_perm("reviews.decide_review"):
         context |= homes.reviewer_home(today)
     if user.has_perm("indicators.change_reviewcycle"):

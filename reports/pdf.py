@@ -24,14 +24,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from core import uploads
 from core.text import text_direction
 from reports import names
-from reviews import editor, snapshots
+from reviews import editor, peers, snapshots
 from reviews.models import Attachment, Review, ReviewStatus, Snapshot, Transition
 from reviews.sections import SECTIONS
 
 logger = logging.getLogger(__name__)
 
 # Bump when the templates or styles change in a way that must re-render cached chapters.
-TEMPLATE_VERSION = "2026-12-04.1"
+TEMPLATE_VERSION = "2026-12-04.2"
 # What `asset:` may hand WeasyPrint from static/: stylesheets and the portal's own SVG images.
 ASSET_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
@@ -154,7 +154,17 @@ class ReviewDocument:
             "draft": self.draft,
             "approval": approval,
         }
+        if mode == "chapter":  # the agreed peer assessments the chapter carries
+            payload["peers"] = peers.in_report(self.review)
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def peer_assessments(self, outcomes: list) -> list[dict]:
+        """The agreed peer assessments the secretariat put in the compiled report, each with
+        its rows per outcome of the matrix answered and the country's response."""
+        return [
+            assessment | {"rows": [(o, assessment["outcomes"].get(o.code, {})) for o in outcomes]}
+            for assessment in peers.in_report(self.review)
+        ]
 
     def shown_names(self) -> list[str]:
         """The cycle's and its Assembly session's names as this document shows them."""
@@ -274,7 +284,10 @@ def render_review(document: ReviewDocument, *, chapter: bool = False) -> Rendere
     the same pages as a chapter of the compiled report (no cover, no page numbers: the
     dossier numbers its pages as a whole)."""
     with translation.override(document.language):
-        html = render_to_string("pdf/review.html", document.context() | {"chapter": chapter})
+        context = document.context() | {"chapter": chapter}
+        if chapter:
+            context["peer_assessments"] = document.peer_assessments(context["outcomes"])
+        html = render_to_string("pdf/review.html", context)
         rendered = render_html(html, images=document.images(), tagged=True)
         rendered.notes = document.notes()
     return rendered

@@ -18,7 +18,8 @@ from reports.charts import number
 
 # Indicator codes of the seeded matrix (SPEC §4.1: the codes are fixed).
 TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED = "1.5", "1.6", "3.1", "3.2", "3.3"
-CODES = (TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED)
+EXPERT_MEETINGS = "3.5"  # Inter-governmental Expert Group Meetings attended
+CODES = (TOOLS_PILOTED, MONEY, NETWORK_MEMBER, PARTNERS, TOOLS_SHARED, EXPERT_MEETINGS)
 
 
 def _answers(contents, code):
@@ -63,6 +64,7 @@ def indicators_of_success(contents: list[dict]) -> list[dict]:
     shared = _sum(contents, TOOLS_SHARED)
     partners = _sum(contents, PARTNERS)
     members = sum(1 for _a, value in _answers(contents, NETWORK_MEMBER) if value is True)
+    meetings = _sum(contents, EXPERT_MEETINGS)
     network = network_figures()  # the secretariat's records of partners and tools
     return [
         {"label": _("Champion countries"), "value": member_states.filter(is_champion=True).count()},
@@ -92,6 +94,8 @@ def indicators_of_success(contents: list[dict]) -> list[dict]:
         {"label": _("Countries reporting membership of the Global Network"), "value": members},
         {"label": _("Partners engaged in national safer cities networks (reported)"),
          "value": number(round(partners[1]))},
+        {"label": _("Expert Group Meeting attendances, as reported in approved reviews"),
+         "value": number(round(meetings[1])), "detail": _by(meetings[0])},
     ]  # fmt: skip
 
 
@@ -114,7 +118,7 @@ def approved_contents(cycle) -> list[dict]:
     )
     ids = list(latest.values_list("pk", flat=True))
     digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
-    key = f"success:answers:{cycle.pk}:{digest}"
+    key = f"success:answers:{cycle.pk}:{digest}:{','.join(CODES)}"
     contents = cache.get(key)
     if contents is None:
         # Only the answers, of the indicators read here: the narrative is most of a snapshot.

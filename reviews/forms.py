@@ -9,8 +9,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from countries.forms import InvitedPersonFields
-from reviews.models import Contributor, Review
+from reviews.models import Contributor, PeerKind, Review
 from reviews.sections import BY_KEY, SECTIONS
 
 MAX_SECTION_CHARS = 60_000
@@ -154,6 +155,103 @@ class ReplyForm(forms.Form):
 
     def clean_body(self):
         return _no_nul(self.cleaned_data["body"].strip())
+
+
+# --- Peer review (reviews/peers.py) -----------------------------------------------------------
+
+MAX_ASSESSMENT_CHARS = 20_000
+
+
+def _text(label, *, rows: int = 4, required: bool = False, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_ASSESSMENT_CHARS,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "dir": "auto"}),
+    )  # fmt: skip  (Django's CharField refuses NUL characters itself)
+
+
+class AssignPeerForm(InvitedPersonFields):
+    """Who the peer is: an expert of a partner organisation (invited if new) or the focal point
+    of another Member State (by their e-mail address)."""
+
+    kind = forms.ChoiceField(
+        label=_("Peer"), choices=PeerKind.choices, widget=forms.RadioSelect,
+        initial=PeerKind.EXPERT,
+    )  # fmt: skip
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=300, required=False,
+        help_text=_("The expert's partner organisation of the Global Network on Safer Cities; "
+                    "for a focal point, their country is used."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )  # fmt: skip
+    field_order = ["kind", "name", "email", "organisation", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Needed for an expert new to the portal.")
+        self.fields["name"].widget.attrs["dir"] = "auto"
+        self.fields["language"].initial = get_language()
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == PeerKind.EXPERT and not (data.get("name") or "").strip():
+            # an existing account keeps its name; a new one needs it
+            if not User.objects.filter(email__iexact=data.get("email", "")).exists():
+                self.add_error("name", _("Give the expert's full name."))
+        return data
+
+
+class AssessmentForm(forms.Form):
+    """The peer's assessment: per outcome its strengths, gaps and recommendations, and an
+    overall note (required to send)."""
+
+    overall = _text(_("Overall note"), rows=6)
+
+    def __init__(self, *args, outcomes, assessment, **kwargs):
+        """`outcomes`: the outcomes of the matrix version the review answered."""
+        super().__init__(*args, **kwargs)
+        self.outcome_rows = []
+        labels = {"strengths": _("Strengths"), "gaps": _("Gaps"),
+                  "recommendations": _("Recommendations")}  # fmt: skip
+        for outcome in outcomes:
+            names = []
+            for field, label in labels.items():
+                name = f"outcome-{outcome.code}-{field}"
+                self.fields[name] = _text(label, rows=3)
+                self.fields[name].initial = assessment.outcomes.get(outcome.code, {}).get(field, "")
+                names.append(name)
+            self.outcome_rows.append((outcome, [self[n] for n in names]))
+        self.fields["overall"].initial = assessment.overall
+        self.order_fields([*(f for f in self.fields if f != "overall"), "overall"])
+
+    def outcomes_data(self) -> dict[str, dict[str, str]]:
+        return {
+            outcome.code: {
+                field.name.rsplit("-", 1)[1]: self.cleaned_data.get(field.name, "")
+                for field in fields
+            }
+            for outcome, fields in self.outcome_rows
+        }
+
+
+class SecretariatCommentForm(forms.Form):
+    comment = _text(_("What the peer should look at again"), required=True)
+
+
+class ShareForm(forms.Form):
+    in_report = forms.BooleanField(
+        label=_("Include the assessment and the country's response in the review's chapter of "
+                "the compiled report"),
+        required=False,
+    )  # fmt: skip
+
+
+class ResponseForm(forms.Form):
+    response = _text(_("Your country's response"), rows=6, required=True)
 
 
 # --- Rendering the editor's fields ----------------------------------------------------------

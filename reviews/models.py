@@ -437,3 +437,87 @@ class WordImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_name} → {self.review}"
+
+
+# --- Peer review (issue 20) -------------------------------------------------------------------
+
+
+class PeerKind(models.TextChoices):
+    EXPERT = "expert", _("Expert of a partner organisation")
+    MEMBER_STATE = "member_state", _("Focal point of another Member State")
+
+
+class AssessmentStatus(models.TextChoices):
+    WRITING = "writing", _("Being written by the peer")
+    SENT = "sent", _("Sent to the secretariat")
+    RETURNED = "returned", _("Returned to the peer")
+    SHARED = "shared", _("Shared with the country")
+
+
+class PeerAssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The secretariat sees every assessment; a peer the ones assigned to them; a focal
+        point their country's, once the secretariat has shared them."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("reviews.view_all_reviews"):
+            return self
+        mine = Q(peer=user)
+        country = user.focal_point.country_id if user.focal_point else None
+        if country is not None:
+            mine |= Q(review__country_id=country, status=AssessmentStatus.SHARED)
+        return self.filter(mine)
+
+
+class PeerAssessment(models.Model):
+    """A peer's structured assessment of one submitted review: per outcome of the matrix the
+    strengths, gaps and recommendations, and an overall note. The secretariat assigns the peer,
+    may return the assessment to them, then shares it with the country, which responds; an
+    approved review's chapter of the compiled report carries both when the secretariat says."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="peer_assessments")
+    # The submitted version the peer reads (the latest when assigned).
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    peer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="peer_assessments"
+    )
+    kind = models.CharField(_("peer"), max_length=12, choices=PeerKind.choices)
+    organisation = models.CharField(_("organisation or country"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssessmentStatus.choices,
+        default=AssessmentStatus.WRITING,
+    )  # fmt: skip
+    # {outcome code: {"strengths": "", "gaps": "", "recommendations": ""}}
+    outcomes = models.JSONField(default=dict, blank=True)
+    overall = models.TextField(_("overall note"), blank=True)
+    secretariat_comment = models.TextField(_("the secretariat's comment"), blank=True)
+    response = models.TextField(_("the country's response"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    in_report = models.BooleanField(_("in the compiled report"), default=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PeerAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("peer assessment")
+        verbose_name_plural = _("peer assessments")
+        ordering = ["review", "assigned_at", "pk"]
+        permissions = [
+            ("assign_peer", _("Assign peers to reviews and share their assessments")),
+            ("assess_review", _("Write the peer assessments assigned to them")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "peer"], name="one_assessment_per_peer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.peer}"

@@ -13,7 +13,14 @@ from accounts.models import User
 from accounts.roles import Role
 from countries.models import FocalPoint
 from indicators.models import CycleStatus, ReviewCycle
-from reviews.models import Notification, Review, ReviewStatus, ThreadStatus, Transition
+from reviews.models import (
+    Notification,
+    PeerAssessment,
+    Review,
+    ReviewStatus,
+    ThreadStatus,
+    Transition,
+)
 from reviews.workflow import EMAILED, SECRETARIAT
 
 REMINDER_DAYS = (30, 7, 1)
@@ -77,6 +84,35 @@ def notify_transition(transition_id: int) -> int:
         if send_once(f"transition:{step.pk}", recipients, f"reviews/email/{template}", context)
         else 0
     )
+
+
+# Who hears of each step of a peer assessment (reviews/peers.py), and on which page they act.
+PEER_EVENTS = {
+    "assigned": "peer",  # the peer: an assessment to write
+    "returned": "peer",  # the peer: the secretariat asks for another look
+    "sent": "secretariat",  # the secretariat: an assessment ready to examine
+    "shared": "country",  # the country's focal points: an assessment to read and answer
+}
+
+
+def notify_peer_event(assessment_id: int, event: str, stamp: int) -> int:
+    assessment = PeerAssessment.objects.select_related(
+        "review__country", "review__cycle", "peer"
+    ).get(pk=assessment_id)
+    who = PEER_EVENTS[event]
+    recipients = {
+        "peer": lambda: [assessment.peer] if assessment.peer.is_active else [],
+        "secretariat": secretariat,
+        "country": lambda: focal_points_of(assessment.review.country),
+    }[who]()
+    context = {
+        "assessment": assessment,
+        "review": assessment.review,
+        "link": settings.SITE_URL + reverse("reviews:assessment", args=[assessment.pk]),
+    }
+    key = f"peer:{assessment.pk}:{event}:{stamp}"
+    template = f"reviews/email/peer_{event}"
+    return len(recipients) if send_once(key, recipients, template, context) else 0
 
 
 def send_deadline_reminders(today: datetime.date | None = None) -> int:

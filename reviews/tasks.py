@@ -20,3 +20,9 @@ def send_deadline_reminders() -> int:
 def send_missed_notifications() -> int:
     """Send the e-mails of workflow steps whose task was lost while the broker was down."""
     return notifications.send_missed()
+
+
+@shared_task
+def notify_peer_event(assessment_id: int, event: str, stamp: int) -> int:
+    """E-mail who must act on a step of a peer assessment (reviews/peers.py), once."""
+    return notifications.notify_peer_event(assessment_id, event, stamp)

@@ -8,6 +8,7 @@ from reviews.views import (
     evidence,
     history,
     pages,
+    peers,
     queue,
     word,
 )
@@ -23,7 +24,15 @@ urlpatterns = [
     path("team/<int:pk>/edit/", contributors.team_edit, name="team_edit"),
     path("team/<int:pk>/remove/", contributors.team_remove, name="team_remove"),
     path("team/<int:pk>/reinvite/", contributors.team_reinvite, name="team_reinvite"),
+    path("assessments/", peers.assessment_list, name="assessments"),
+    path("assessments/<int:pk>/", peers.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:pk>/<str:action>/",
+        peers.assessment_action,
+        name="assessment_action",
+    ),
     path("<int:pk>/", pages.review_detail, name="detail"),
+    path("<int:pk>/peers/", peers.peer_assign, name="peer_assign"),
     path("<int:pk>/edit/", editing.review_edit, name="edit"),
     path("<int:pk>/changes/", pages.review_changes, name="changes"),
     path("<int:pk>/history/", history.review_history, name="history"),

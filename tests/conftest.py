@@ -117,6 +117,11 @@ def contributor(kenya, focal_point):  # Kenya's national contributor: section 1 
 
 
 @pytest.fixture
+def peer(db):  # an expert of a partner organisation, invited as a peer (reviews/peers.py)
+    return factories.make_user(Role.PEER, email="peer@partner.example", name="Ana Peer")
+
+
+@pytest.fixture
 def reviewer(db):  # secretariat reviewer, enrolled in two-factor authentication
     return factories.make_user(Role.REVIEWER, email="reviewer@unhabitat.example", name="Rev Iewer")
 

@@ -33,7 +33,7 @@ from tests.support.urlwalk import ACCESS, OK, PERSONAS, browser, fill_route, wal
 CORPUS_FILE = Path(__file__).parent / "fixtures" / "bad_input.json"
 
 # Who opens each page for the test: the first of these who may (the table of test_url_walk).
-PREFERRED = ("focal_point", "admin", "reviewer", "board", "anonymous")
+PREFERRED = ("focal_point", "peer", "admin", "reviewer", "board", "anonymous")
 
 # The query parameters each view reads (request.GET), by route.
 QUERY = {

@@ -27,7 +27,12 @@ from tests.support import factories
 from tests.support.reviews import fill
 
 # What moved: the previous head of each app the move touched (None: the app did not exist).
-PREVIOUS = {"reviews": "0006_render_job_unsent", "reports": None, "opendata": None}
+PREVIOUS = {
+    "reviews": "0006_render_job_unsent",
+    "reports": None,
+    "opendata": None,
+    "meetings": None,
+}
 MOVED_TABLES = [
     "reviews_renderjob",
     "reviews_reportfile",

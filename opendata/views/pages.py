@@ -3,12 +3,10 @@ of participation, each indicator across countries, each published review, each c
 cycles. Everything comes from `published.py`; every page is cached (views/base.py)."""
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,9 +17,8 @@ from opendata import published
 from opendata.views.base import page, public
 from reports import charts, dossier, worldmap
 from reports.models import ReportFile
-from reviews import snapshots
-from reviews.models import Answer, Review, Snapshot
-from reviews.sections import SECTIONS
+from reviews import reading
+from reviews.models import Answer, Review
 from reviews.templatetags.reviews_tags import answer_display
 
 NUMERIC = (IndicatorType.WHOLE_NUMBER, IndicatorType.DECIMAL, IndicatorType.PERCENTAGE)
@@ -122,15 +119,6 @@ def dossier_outcomes(indicators: list[Indicator]) -> list[tuple[Any, list[Indica
 # --- An indicator across countries -------------------------------------------------------
 
 
-def _number(answer: Answer) -> Decimal | None:
-    values = answer.values or {}
-    try:
-        value = Decimal(str(values.get("total", values.get("value"))))
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
-
-
 def _category(indicator: Indicator, answer: Answer) -> str | None:
     """The map's category of a non-numeric answer."""
     values = answer.values or {}
@@ -174,7 +162,7 @@ def indicator(request: HttpRequest, cycle: int, code: str) -> HttpResponse:
                     "region": regions.get(country.region, ""),
                     "answer": answer,
                     "shown": answer_display(answer.indicator, answer),
-                    "number": _number(answer),
+                    "number": reading.answer_number(answer),
                 }
             )
         rows.sort(key=_sort_key(sort))
@@ -242,7 +230,9 @@ def _map_values(
 ) -> tuple[dict[str, tuple[str, str] | None], list[tuple[str, str]]]:
     not_available = _("Data not available")
     if indicator.type in (*NUMERIC, IndicatorType.YEAR):
-        numbers = {a.review.country.iso3: _number(a) for a in answers if not a.not_available}
+        numbers = {
+            a.review.country.iso3: reading.answer_number(a) for a in answers if not a.not_available
+        }
         values, legend = worldmap.bins({k: n for k, n in numbers.items() if n is not None})
         shown = {a.review.country.iso3: answer_display(a.indicator, a) for a in answers}
         values = {k: (shown[k], v[1]) for k, v in values.items() if v is not None}
@@ -304,8 +294,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         if found is None or snapshot is None:
             raise Http404
         pdf = _pdfs([found]).get(found.pk)
-        with translation.override(found.language):
-            body = _review_body(found, snapshot)
+        body = reading.render_submitted(found, snapshot)
         return {
             "title": _("Review of %(country)s, %(cycle)s")
             % {"country": found.country.name, "cycle": found.cycle.name},
@@ -317,31 +306,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         }
 
     return page(request, ("review", pk), "opendata/review.html", build)
-
-
-def _review_body(review: Review, snapshot: Snapshot) -> str:
-    """The review as written, in its own language (section and indicator titles included)."""
-    shown = snapshots.as_submitted(review, snapshot)
-    return render_to_string(
-        "opendata/review_body.html",
-        {
-            "review": review,
-            "sections": [(s, shown["sections"][s.key]) for s in SECTIONS],
-            "practices": shown["practices"],
-            "municipalities": shown["municipalities"],
-            "outcomes": _by_outcome(shown["rows"]),
-            "bidi": translation.get_language_bidi(),
-        },
-    )
-
-
-def _by_outcome(rows: list[tuple[Indicator, Answer | None]]) -> list[tuple[Any, list]]:
-    grouped: dict[Any, list] = {}
-    for indicator, answer in rows:
-        grouped.setdefault(indicator.area.outcome, []).append(
-            (indicator, answer, answer_display(indicator, answer))
-        )
-    return list(grouped.items())
 
 
 # --- A country across cycles -------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import Reach, permission_required
 from accounts.http import PortalRequest
 from indicators.models import CycleStatus, ReviewCycle
-from reviews import carry, editor, services, snapshots, workflow
-from reviews.models import Review, ReviewStatus
+from reviews import carry, editor, peers, services, snapshots, workflow
+from reviews.models import PeerAssessment, Review, ReviewStatus
 from reviews.sections import SECTIONS
 
 
@@ -93,6 +93,14 @@ def render_detail(request: PortalRequest, review: Review, *, comment=None) -> Ht
         "attachments": shown["attachments"],
         "has_versions": review.snapshots.count() > 1,
         "can_see_history": user.has_perm("reviews.view_contributor"),
+        # peer review (reviews/peers.py): the secretariat every assessment, the country the
+        # ones shared with it
+        "peer_assessments": PeerAssessment.objects.visible_to(user)
+        .filter(review=review)
+        .select_related("peer"),
+        "can_assign_peers": user.has_perm("reviews.assign_peer")
+        and review.status in peers.ASSIGNABLE
+        and review.cycle.status != CycleStatus.PUBLISHED,
         # a national contributor writes their part (reviews/contributors.py)
         "can_contribute": review.is_editable
         and not user.has_perm("reviews.change_review")

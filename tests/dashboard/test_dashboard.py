@@ -205,4 +205,4 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(open_cycle, reviewer):
         factories.make_municipality(country, name=f"{country.name} town")
     many = queries()
     assert many == few, (few, many)
-    assert many <= 25
+    assert many <= 26  # one of them reads the Expert Group Meetings recorded (meetings/)

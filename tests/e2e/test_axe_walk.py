@@ -44,14 +44,14 @@ from indicators import services as cycle_services
 from indicators.models import Indicator, ReviewCycle
 from reports import jobs
 from reports.models import JobStatus, RenderJob, ReportKind
-from reviews import editor, services
-from reviews.models import Comment, CommentThread, GoodPractice
+from reviews import editor, peers, services
+from reviews.models import Comment, CommentThread, GoodPractice, PeerKind
 from reviews.sections import SECTIONS
 from tests.support import factories
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations
 from tests.support.reviews import quick_render, run_jobs
 
-PERSONAS = ["anonymous", "focal_point", "reviewer", "board_member", "admin"]
+PERSONAS = ["anonymous", "focal_point", "reviewer", "board_member", "admin", "peer"]
 LANGUAGES = {"en": "ltr", "ar": "rtl"}  # language → the direction its pages must have
 FIRST_CYCLE = "2021–2023 review cycle"  # seeded by a migration, published by seed_demo
 PLANNED_CYCLE = "2027–2029 review cycle"
@@ -63,12 +63,14 @@ EMAILS = {
     "reviewer": "reviewer@example.org",
     "board_member": "board@example.org",
     "admin": "admin@example.org",
+    "peer": "peer@example.org",  # assigned to Fiji's submitted review (seed_demo)
 }
 ARABIC_READERS = {  # persona → role, e-mail and name of the colleague who reads Arabic
     "focal_point": (Role.FOCAL_POINT, "focal.ke.ar@example.org", "أمينة عثمان"),
     "reviewer": (Role.REVIEWER, "reviewer.ar@example.org", "ليلى حداد"),
     "board_member": (Role.BOARD, "board.ar@example.org", "عمر الفاسي"),
     "admin": (Role.ADMIN, "admin.ar@example.org", "سامي نصر"),
+    "peer": (Role.PEER, "peer.ar@example.org", "هدى منصور"),
 }
 
 # Views that answer with a file rather than a page: never opened by the walk.
@@ -289,6 +291,16 @@ def build_portal(settings, monkeypatch) -> Portal:
             colleague = factories.make_user(role, email=email, name=name)
         secret = getattr(colleague, "totp_secret", None)
         accounts[persona, "ar"] = Account(email, factories.PASSWORD, secret)
+        if role == Role.PEER:  # the same review as the demo's peer: an assessment sent
+            fiji = user.peer_assessments.get().review
+            assessment = peers.assign_peer(
+                fiji, by=users["admin"], kind=PeerKind.EXPERT, email=email,
+                organisation="شبكة المدن الأكثر أمانا",
+            )  # fmt: skip
+            peers.save_assessment(
+                assessment, by=colleague, outcomes={"1": {"strengths": "تدقيقات السلامة."}},
+                overall="استعراض واضح.", send=True,
+            )  # fmt: skip
     published = ReviewCycle.objects.get(name=FIRST_CYCLE)
     run_jobs()  # the compile that waits after a burst of approvals
     jobs.request_compile(published, by=users["admin"])  # a second version
@@ -356,7 +368,8 @@ def build_portal(settings, monkeypatch) -> Portal:
         "focal_point": [mine, f"{mine}edit/"],
         "reviewer": [to_examine, "/countries/KEN/"],
         "board_member": [],
-        "admin": [to_examine, "/countries/KEN/", f"/cycles/{planned.pk}/"],
+        "admin": [to_examine, "/countries/KEN/", f"/cycles/{planned.pk}/", "/reviews/assessments/"],
+        "peer": ["/reviews/assessments/"],
     }
     return Portal(accounts=accounts, starts=starts)
 

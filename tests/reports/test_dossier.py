@@ -9,6 +9,8 @@ import pytest
 
 from countries.models import Country
 from reports import dossier
+from reviews import peers
+from reviews.models import PeerAssessment, PeerKind
 from tests.support.pdfs import pdf_text
 from tests.support.reviews import make_approved_review
 
@@ -82,3 +84,31 @@ def test_the_compiled_report_is_one_tagged_pdf_with_every_parts_structure(
                 stack.extend(
                     kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
                 )
+
+
+def test_a_chapter_carries_the_agreed_peer_assessment_and_the_response_when_included(
+    open_cycle, three_approved, reviewer, peer, focal_point, tmp_path
+):
+    """Issue 20: the secretariat includes a shared assessment; its chapter alone is redrawn,
+    with the assessment and the country's response; excluded again, both leave it."""
+    kenya = next(r for r in three_approved if r.country.iso3 == "KEN")
+    assessment = PeerAssessment.objects.create(
+        review=kenya, snapshot=kenya.snapshots.get(), peer=peer, kind=PeerKind.EXPERT,
+        organisation="Safer Cities Network", assigned_by=reviewer,
+        outcomes={"1": {"strengths": "Audits in every city.", "gaps": "", "recommendations": ""}},
+    )  # fmt: skip
+    dossier.compile_report(open_cycle, language="en", version=1)
+    peers.save_assessment(
+        assessment, by=peer, outcomes=assessment.outcomes, overall="A candid review.", send=True
+    )
+    peers.share_assessment(assessment, by=reviewer, in_report=True)
+    peers.respond(assessment, by=focal_point, response="Kenya thanks the peer.")
+    rendered, stats = dossier.compile_report(open_cycle, language="en", version=2)
+    assert (stats.rendered, stats.reused) == (1, 2)
+    text = " ".join(pdf_text(rendered.pdf, tmp_path).split())
+    assert "Peer assessment" in text and "By a peer from Safer Cities Network" in text
+    assert "Audits in every city." in text and "A candid review." in text
+    assert "The response of Kenya Kenya thanks the peer." in text
+    peers.set_in_report(assessment, by=reviewer, in_report=False)
+    rendered, stats = dossier.compile_report(open_cycle, language="en", version=3)
+    assert "Kenya thanks the peer." not in pdf_text(rendered.pdf, tmp_path)

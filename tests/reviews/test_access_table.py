@@ -31,7 +31,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils.html import escape
 
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 from indicators import services as cycle_services
 from reviews import services
 from reviews.models import (
@@ -40,6 +40,8 @@ from reviews.models import (
     CommentThread,
     Contributor,
     GoodPractice,
+    PeerAssessment,
+    PeerKind,
     Review,
     ReviewStatus,
 )
@@ -65,6 +67,7 @@ PERSONAS = (
     "secretariat_admin",
     "board_member",
     "contributor",  # of Kenya's drafting team: section 1 and outcome 1
+    "peer",  # an expert of a partner organisation, the peer of Kenya's submitted review
 )
 
 # Kenya's review (the focal point's country), complete, in the first cycle:
@@ -85,6 +88,7 @@ ACCESS = {
             "secretariat_admin": (TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE,  TO_QUEUE),
             "board_member":      (200,       200,       200,       200,       200,       200),
             "contributor":       (200,       200,       200,       200,       200,       200),
+            "peer":              (403,       403,       403,       403,       403,       403),
         },
     },
     "queue": {
@@ -96,6 +100,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (403,       403,       403,       403,       403,       403),
             "contributor":       (403,       403,       403,       403,       403,       403),
+            "peer":              (403,       403,       403,       403,       403,       403),
         },
     },
     "start": {  # /reviews/start/<the review's cycle>/
@@ -107,6 +112,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -116,6 +122,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (403,       403,       403,       403,       403,       403),
             "contributor":       (403,       403,       403,       403,       403,       403),
+            "peer":              (403,       403,       403,       403,       403,       403),
         },
     },
     "detail": {
@@ -127,6 +134,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       200),
             "contributor":       (200,       200,       200,       200,       200,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "changes": {  # a draft never submitted has no submission to compare: 404 for everyone
@@ -138,6 +146,7 @@ ACCESS = {
             "secretariat_admin": (404,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       200),
             "contributor":       (404,       200,       200,       200,       200,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "edit": {
@@ -149,6 +158,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {  # the editor's form as the page holds it, with a new executive summary
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -158,6 +168,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (DONE,      TO_DETAIL, DONE,      TO_DETAIL, TO_DETAIL, 404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "comment_add": {
@@ -169,6 +180,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -178,6 +190,7 @@ ACCESS = {
             "secretariat_admin": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "comment_reply": {  # a thread the reviewer opened on the review
@@ -189,6 +202,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -198,6 +212,7 @@ ACCESS = {
             "secretariat_admin": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "comment_status": {  # marking that open thread resolved
@@ -209,6 +224,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -218,6 +234,7 @@ ACCESS = {
             "secretariat_admin": (DONE,      DONE,      DONE,      DONE,      DONE,      DONE),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     # /reviews/<pk>/<action>/: GET shows the confirmation page (also when the step is not
@@ -231,6 +248,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST submit": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -240,6 +258,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "GET withdraw": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -249,6 +268,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST withdraw": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -258,6 +278,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "GET return": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -267,6 +288,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST return": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -276,6 +298,7 @@ ACCESS = {
             "secretariat_admin": (REFUSED,   "→returned", REFUSED, REFUSED,   REFUSED,   REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "GET approve": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -285,6 +308,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST approve": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -294,6 +318,7 @@ ACCESS = {
             "secretariat_admin": (REFUSED,   "→approved", REFUSED, REFUSED,   REFUSED,   REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "GET reinstate": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -303,6 +328,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST reinstate": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -312,6 +338,7 @@ ACCESS = {
             "secretariat_admin": (REFUSED,   REFUSED,   REFUSED,   REFUSED,   "→draft",  REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "GET reopen": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -321,6 +348,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST reopen": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -330,6 +358,7 @@ ACCESS = {
             "secretariat_admin": (REFUSED,   REFUSED,   REFUSED,   "→returned", REFUSED, REFUSED),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "GET publish": {  # a state, not a step anyone takes on a review
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -339,6 +368,7 @@ ACCESS = {
             "secretariat_admin": (404,       404,       404,       404,       404,       404),
             "board_member":      (404,       404,       404,       404,       404,       404),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     # Evidence: the country's focal points change it while the review is editable; on a
@@ -352,6 +382,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -361,6 +392,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "attachment": {  # the download, for everyone who sees the review
@@ -372,6 +404,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       200),
             "contributor":       (200,       200,       200,       200,       200,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "attachment_delete": {
@@ -383,6 +416,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -392,6 +426,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "practice_add": {
@@ -403,6 +438,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -412,6 +448,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "practice_edit": {
@@ -423,6 +460,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -432,6 +470,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "practice_delete": {  # GET asks for confirmation
@@ -443,6 +482,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -452,6 +492,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     # The change history: the secretariat, and the country's focal points (who wrote what).
@@ -464,6 +505,7 @@ ACCESS = {
             "secretariat_admin": (200,       200,       200,       200,       200,       200),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (403,       403,       403,       403,       403,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     # The review in Word (reviews/word/): the download and the upload are the writers'; the
@@ -479,6 +521,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -488,6 +531,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
     },
     "word_import": {
@@ -499,6 +543,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {  # without a file: the form says one is needed
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -508,6 +553,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (200,       TO_DETAIL, 200,       TO_DETAIL, TO_DETAIL, 404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "word_preview": {
@@ -519,6 +565,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "word_accept": {
@@ -530,6 +577,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {  # the preview's form: the executive summary the document changes
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -539,6 +587,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       403),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     # Kenya's national drafting team, kept by its focal point whatever the review's state; the
@@ -553,6 +602,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (403,       403,       403,       403,       403,       403),
             "contributor":       (403,       403,       403,       403,       403,       403),
+            "peer":              (403,       403,       403,       403,       403,       403),
         },
     },
     "team_invite": {
@@ -564,6 +614,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (403,       403,       403,       403,       403,       403),
             "contributor":       (403,       403,       403,       403,       403,       403),
+            "peer":              (403,       403,       403,       403,       403,       403),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -573,6 +624,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (403,       403,       403,       403,       403,       403),
             "contributor":       (403,       403,       403,       403,       403,       403),
+            "peer":              (403,       403,       403,       403,       403,       403),
         },
     },
     "team_edit": {
@@ -584,6 +636,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       404),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -593,6 +646,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       404),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "team_remove": {
@@ -604,6 +658,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -613,6 +668,7 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       404),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
         },
     },
     "team_reinvite": {
@@ -624,6 +680,7 @@ ACCESS = {
             "secretariat_admin": (405,       405,       405,       405,       405,       405),
             "board_member":      (405,       405,       405,       405,       405,       405),
             "contributor":       (405,       405,       405,       405,       405,       405),
+            "peer":              (405,       405,       405,       405,       405,       405),
         },
         "POST": {
             "anonymous":         (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
@@ -633,6 +690,92 @@ ACCESS = {
             "secretariat_admin": (403,       403,       403,       403,       403,       403),
             "board_member":      (404,       404,       404,       404,       404,       404),
             "contributor":       (404,       404,       404,       404,       404,       404),
+            "peer":              (404,       404,       404,       404,       404,       404),
+        },
+    },
+    "assessments": {  # a peer's assignments; every assessment for the secretariat
+        "GET": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (200,       200,       200,       200,       200,       200),
+            "other_focal_point":(200,       200,       200,       200,       200,       200),
+            "reviewer":         (200,       200,       200,       200,       200,       200),
+            "secretariat_admin":(200,       200,       200,       200,       200,       200),
+            "board_member":     (403,       403,       403,       403,       403,       403),
+            "contributor":      (403,       403,       403,       403,       403,       403),
+            "peer":             (200,       200,       200,       200,       200,       200),
+        },
+    },
+    "assessment": {  # the peer's assessment of Kenya's review, being written (none in a draft)
+        "GET": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (404,       404,       404,       404,       404,       404),
+            "other_focal_point":(404,       404,       404,       404,       404,       404),
+            "reviewer":         (404,       200,       200,       200,       200,       200),
+            "secretariat_admin":(404,       200,       200,       200,       200,       200),
+            "board_member":     (404,       404,       404,       404,       404,       404),
+            "contributor":      (404,       404,       404,       404,       404,       404),
+            "peer":             (404,       200,       200,       200,       200,       200),
+        },
+        "POST": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (404,       404,       404,       404,       404,       404),
+            "other_focal_point":(404,       404,       404,       404,       404,       404),
+            "reviewer":         (404,       403,       403,       403,       403,       403),
+            "secretariat_admin":(404,       403,       403,       403,       403,       403),
+            "board_member":     (404,       404,       404,       404,       404,       404),
+            "contributor":      (404,       404,       404,       404,       404,       404),
+            "peer":             (404,       DONE,      DONE,      DONE,      DONE,      DONE),
+        },
+    },
+    "assessment_action": {  # return, on an assessment still being written: refused
+        "GET": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (405,       405,       405,       405,       405,       405),
+            "other_focal_point":(405,       405,       405,       405,       405,       405),
+            "reviewer":         (405,       405,       405,       405,       405,       405),
+            "secretariat_admin":(405,       405,       405,       405,       405,       405),
+            "board_member":     (405,       405,       405,       405,       405,       405),
+            "contributor":      (405,       405,       405,       405,       405,       405),
+            "peer":             (405,       405,       405,       405,       405,       405),
+        },
+        "POST return": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (404,       404,       404,       404,       404,       404),
+            "other_focal_point":(404,       404,       404,       404,       404,       404),
+            "reviewer":         (404,       200,       200,       200,       200,       200),
+            "secretariat_admin":(404,       200,       200,       200,       200,       200),
+            "board_member":     (404,       404,       404,       404,       404,       404),
+            "contributor":      (404,       404,       404,       404,       404,       404),
+            "peer":             (404,       403,       403,       403,       403,       403),
+        },
+    },
+    "peer_assign": {  # a new expert as a peer: submitted and approved reviews only
+        "GET": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (403,       403,       403,       403,       403,       403),
+            "other_focal_point":(404,       404,       404,       404,       404,       404),
+            "reviewer":         (200,       200,       200,       200,       200,       200),
+            "secretariat_admin":(200,       200,       200,       200,       200,       200),
+            "board_member":     (404,       404,       404,       404,       404,       403),
+            "contributor":      (403,       403,       403,       403,       403,       404),
+            "peer":             (404,       404,       404,       404,       404,       404),
+        },
+        "POST": {
+            #                     draft      submitted  returned   approved   withdrawn  published
+            "anonymous":        (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+            "focal_point":      (403,       403,       403,       403,       403,       403),
+            "other_focal_point":(404,       404,       404,       404,       404,       404),
+            "reviewer":         (REFUSED,   DONE,      REFUSED,   DONE,      REFUSED,   REFUSED),
+            "secretariat_admin":(REFUSED,   DONE,      REFUSED,   DONE,      REFUSED,   REFUSED),
+            "board_member":     (404,       404,       404,       404,       404,       403),
+            "contributor":      (403,       403,       403,       403,       403,       404),
+            "peer":             (404,       404,       404,       404,       404,       404),
         },
     },
 }  # fmt: skip
@@ -669,7 +812,7 @@ def test_every_row_of_the_access_table_is_complete():
 @pytest.fixture
 def people(
     anonymous, focal_point, other_focal_point, reviewer, secretariat_admin, board_member,
-    contributor,
+    contributor, peer,
 ):  # fmt: skip
     users = {
         "anonymous": None,
@@ -679,6 +822,7 @@ def people(
         "secretariat_admin": secretariat_admin,
         "board_member": board_member,
         "contributor": contributor,
+        "peer": peer,
     }
     clients = {p: client_for(u) if u else anonymous for p, u in users.items()}
     return users, clients
@@ -699,6 +843,11 @@ def make_review_in(state: str, *, open_cycle, kenya, focal_point, reviewer, admi
     if state == "draft":
         return review
     services.submit_review(review, by=focal_point)
+    PeerAssessment.objects.create(
+        review=review, snapshot=review.snapshots.get(), kind=PeerKind.EXPERT,
+        peer=User.objects.get(email="peer@partner.example"), organisation="Safer Cities Network",
+        assigned_by=reviewer,
+    )  # fmt: skip
     if state == "returned":
         services.return_review(review, by=reviewer, reason="Please check 1.4.")
     elif state in ("approved", "published"):
@@ -732,9 +881,15 @@ def request_for(name: str, request: str, review: Review) -> tuple[str, str, dict
         "practice_delete": (review.pk, practice.pk),
         "team": (),
         "team_invite": (),
+        "assessments": (),
     }.get(name, (review.pk,))
     if name in ("team_edit", "team_remove", "team_reinvite"):
         args = (Contributor.objects.get(country=review.country).pk,)
+    if name in ("assessment", "assessment_action"):
+        assessment = review.peer_assessments.first()
+        args = (assessment.pk if assessment else 999_999,)
+        if name == "assessment_action":
+            args = (*args, action or "return")
     if name in ("word_preview", "word_accept"):
         args = (review.pk, review.word_imports.get().pk)
     url = reviews_url(name, *args)
@@ -761,6 +916,15 @@ def request_for(name: str, request: str, review: Review) -> tuple[str, str, dict
             },  # fmt: skip
             "team_edit": lambda: {"institution": "Treasury", "sections": ["difficulties"]},
             "word_accept": lambda: {"version": review.lock_version},
+            "assessment": lambda: {"overall": "Clear measures; figures to add.", "send": "0"},
+            "assessment_action": lambda: {"comment": "Please look at outcome 2 again."},
+            "peer_assign": lambda: {
+                "kind": "expert",
+                "name": "Lena Berg",
+                "email": "lena@partner.example",
+                "organisation": "Global Network on Safer Cities",
+                "language": "en",
+            },  # fmt: skip
         }.get(name, dict)()
     return method, url, data
 
@@ -784,6 +948,9 @@ def observed(name: str, review: Review) -> object:
         "team_edit": lambda: list(Contributor.objects.values_list("sections", flat=True)),
         "team_remove": lambda: list(Contributor.objects.values_list("is_active", flat=True)),
         "team_reinvite": lambda: Invitation.objects.count(),
+        "assessment": lambda: list(review.peer_assessments.values_list("overall", flat=True)),
+        "assessment_action": lambda: list(review.peer_assessments.values_list("status", flat=True)),
+        "peer_assign": lambda: review.peer_assessments.count(),
     }.get(name, lambda: None)()
 
 

@@ -32,46 +32,95 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.roles import Role
 from countries import services as country_services
 from countries.models import FocalPoint, Partner, SaferCitiesTool, ToolUse
 from indicators import services as cycle_services
 from indicators.models import Area, CycleStatus, Indicator, Matrix, Outcome, ReviewCycle
+from meetings.models import Meeting
 from reports.models import RenderJob, ReportKind
 from reviews import services, snapshots
-from reviews.models import Answer, Attachment, CommentThread, GoodPractice, Review, Snapshot
+from reviews.models import (
+    Answer,
+    Attachment,
+    CommentThread,
+    GoodPractice,
+    PeerAssessment,
+    PeerKind,
+    Review,
+    Snapshot,
+)
 from tests.support import factories
 from tests.support.clients import client_for
 from tests.support.reviews import fill
 from tests.support.word import make_import
 
 PERSONAS = ("anonymous", "focal_point", "other_focal_point", "reviewer", "admin", "board",
-            "deactivated", "contributor")  # fmt: skip
+            "deactivated", "contributor", "peer")  # fmt: skip
 OK, LOGIN, DENY, NOPE, GONE = "OK", "LOGIN", "DENY", "NOPE", "GONE"
 
 # What each kind of page gives each persona, in the order of PERSONAS (the contributor is a
-# member of Kenya's national drafting team: section 1 and outcome 1, reviews/contributors.py):
-#              anon   fp_KEN fp_COL reviewer admin board  deactivated contributor_KEN
-PUBLIC = (OK, OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, LOGIN, OK)
-NOT_TEAM = (LOGIN, OK, OK, OK, OK, OK, LOGIN, DENY)  # cycles and exports: not the drafting team
-COUNTRY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, DENY)  # Kenya's, and the secretariat
-REVIEW_READ = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, OK)  # … and Kenya's drafting team
-COUNTRY_READ = (LOGIN, OK, DENY, OK, OK, OK, LOGIN, DENY)  # … and the Board may read it
-EDITOR = (LOGIN, OK, DENY, DENY, DENY, DENY, LOGIN, DENY)  # what only Kenya's focal point does
-WRITER = (LOGIN, OK, DENY, DENY, DENY, DENY, LOGIN, OK)  # … and Kenya's team writes (its part)
-FOCAL_POINTS = (LOGIN, OK, OK, DENY, DENY, DENY, LOGIN, DENY)  # each for their own country
-SECRETARIAT = (LOGIN, DENY, DENY, OK, OK, DENY, LOGIN, DENY)
-HISTORY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, DENY)  # the secretariat, Kenya's focal point
-BOARD_READ = (LOGIN, DENY, DENY, OK, OK, OK, LOGIN, DENY)  # the secretariat and the Board
-ADMIN = (LOGIN, DENY, DENY, DENY, OK, DENY, LOGIN, DENY)
-SIGN_IN = (LOGIN,) * 8  # Django's admin site: nobody here is staff
-SIGNED_OUT = (LOGIN, DENY, DENY, DENY, DENY, DENY, LOGIN, DENY)  # the admin's sign-in page
-NO_METHOD = (NOPE,) * 8
-SIGNED_NO_METHOD = (LOGIN, NOPE, NOPE, NOPE, NOPE, NOPE, LOGIN, NOPE)
-NETWORK_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, NOPE, LOGIN, DENY)
-SECRETARIAT_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, DENY, LOGIN, DENY)
-NOT_VALID = (GONE,) * 8  # an invitation link that is not (or no longer) valid
-NOT_FOUND = (DENY,) * 8  # a key that is not valid
+# member of Kenya's national drafting team: section 1 and outcome 1, reviews/contributors.py;
+# the peer an expert of a partner organisation, assigned to assess Kenya's review,
+# reviews/peers.py):
+#              anon   fp_KEN fp_COL reviewer admin board  deactivated contributor_KEN peer
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, LOGIN, OK, OK)
+NOT_TEAM = (
+    LOGIN,
+    OK,
+    OK,
+    OK,
+    OK,
+    OK,
+    LOGIN,
+    DENY,
+    DENY,
+)  # cycles and exports: not the drafting team
+COUNTRY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, DENY, DENY)  # Kenya's, and the secretariat
+REVIEW_READ = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, OK, DENY)  # … and Kenya's drafting team
+COUNTRY_READ = (LOGIN, OK, DENY, OK, OK, OK, LOGIN, DENY, DENY)  # … and the Board may read it
+EDITOR = (
+    LOGIN,
+    OK,
+    DENY,
+    DENY,
+    DENY,
+    DENY,
+    LOGIN,
+    DENY,
+    DENY,
+)  # what only Kenya's focal point does
+WRITER = (
+    LOGIN,
+    OK,
+    DENY,
+    DENY,
+    DENY,
+    DENY,
+    LOGIN,
+    OK,
+    DENY,
+)  # … and Kenya's team writes (its part)
+FOCAL_POINTS = (LOGIN, OK, OK, DENY, DENY, DENY, LOGIN, DENY, DENY)  # each for their own country
+SECRETARIAT = (LOGIN, DENY, DENY, OK, OK, DENY, LOGIN, DENY, DENY)
+HISTORY = (LOGIN, OK, DENY, OK, OK, DENY, LOGIN, DENY, DENY)  # the secretariat, Kenya's focal point
+BOARD_READ = (LOGIN, DENY, DENY, OK, OK, OK, LOGIN, DENY, DENY)  # the secretariat and the Board
+ADMIN = (LOGIN, DENY, DENY, DENY, OK, DENY, LOGIN, DENY, DENY)
+SIGN_IN = (LOGIN,) * 9  # Django's admin site: nobody here is staff
+SIGNED_OUT = (LOGIN, DENY, DENY, DENY, DENY, DENY, LOGIN, DENY, DENY)  # the admin's sign-in page
+NO_METHOD = (NOPE,) * 9
+SIGNED_NO_METHOD = (LOGIN, NOPE, NOPE, NOPE, NOPE, NOPE, LOGIN, NOPE, NOPE)
+NETWORK_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, NOPE, LOGIN, DENY, DENY)
+SECRETARIAT_NO_METHOD = (LOGIN, DENY, DENY, NOPE, NOPE, DENY, LOGIN, DENY, DENY)
+# Peer review (reviews/peers.py): the peer's assignments, every assessment for the secretariat
+PEERS_LIST = (LOGIN, OK, OK, OK, OK, DENY, LOGIN, DENY, OK)  # focal points may be peers
+ASSESSMENT = (LOGIN, DENY, DENY, OK, OK, DENY, LOGIN, DENY, OK)  # being written: not shared yet
+ASSESSMENT_WRITE = (LOGIN, DENY, DENY, DENY, DENY, DENY, LOGIN, DENY, OK)  # its peer alone
+MEETINGS_LIST = (LOGIN, OK, OK, OK, OK, OK, LOGIN, DENY, DENY)  # not the drafting team, not peers
+REVIEWS_LIST = (LOGIN, OK, OK, OK, OK, OK, LOGIN, OK, DENY)  # a peer has no reviews of its own
+NOT_VALID = (GONE,) * 9  # an invitation link that is not (or no longer) valid
+NOT_FOUND = (DENY,) * 9  # a key that is not valid
 # fmt: skip
 
 # route (as Django's resolver spells it) → (GET, POST)
@@ -143,7 +192,7 @@ ACCESS = {
     "cycles/<int:pk>/matrix/<str:kind>/<int:node>/move/": (SIGNED_NO_METHOD, ADMIN),
     "cycles/<int:pk>/<str:action>/": (ADMIN, ADMIN),
     # Kenya's review, returned to Kenya in the open cycle
-    "reviews/": (SIGNED_IN, SIGNED_IN),
+    "reviews/": (REVIEWS_LIST, REVIEWS_LIST),
     "reviews/queue/": (SECRETARIAT, SECRETARIAT),
     "reviews/start/<int:cycle>/": (SIGNED_NO_METHOD, FOCAL_POINTS),
     # Kenya's drafting team, and its member (the contributor)
@@ -152,7 +201,20 @@ ACCESS = {
     "reviews/team/<int:pk>/edit/": (EDITOR, EDITOR),
     "reviews/team/<int:pk>/remove/": (SIGNED_NO_METHOD, EDITOR),
     "reviews/team/<int:pk>/reinvite/": (SIGNED_NO_METHOD, EDITOR),
+    "reviews/assessments/": (PEERS_LIST, SIGNED_NO_METHOD),
+    # Expert Group Meetings (meetings/): one planned in the open cycle, Kenya invited
+    "meetings/": (MEETINGS_LIST, SIGNED_NO_METHOD),
+    "meetings/add/": (SECRETARIAT, SECRETARIAT),
+    "meetings/<int:pk>/": (COUNTRY, SIGNED_NO_METHOD),
+    "meetings/<int:pk>/edit/": (SECRETARIAT, SECRETARIAT),
+    "meetings/<int:pk>/pack/": (COUNTRY, SIGNED_NO_METHOD),
+    "meetings/<int:pk>/delegation/": (SIGNED_NO_METHOD, EDITOR),
+    "meetings/<int:pk>/invitees/add/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "meetings/<int:pk>/invitees/<int:invitee>/delete/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "reviews/assessments/<int:pk>/": (ASSESSMENT, ASSESSMENT_WRITE),
+    "reviews/assessments/<int:pk>/<str:action>/": (SIGNED_NO_METHOD, SECRETARIAT),  # return
     "reviews/<int:pk>/": (REVIEW_READ, REVIEW_READ),
+    "reviews/<int:pk>/peers/": (SECRETARIAT, SECRETARIAT),
     "reviews/<int:pk>/edit/": (WRITER, WRITER),
     "reviews/<int:pk>/changes/": (REVIEW_READ, REVIEW_READ),
     "reviews/<int:pk>/history/": (HISTORY, HISTORY),
@@ -338,10 +400,23 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
                                              email="expert.ke@example.org")  # fmt: skip
     member = contributor.contributions.get()
     document = make_import(review, focal_point)
+    # A peer: an expert of a partner organisation assigned to Kenya's review (its submitted
+    # version), writing the assessment (reviews/peers.py).
+    peer = factories.make_user(Role.PEER, email="peer@partner.example", name="Ana Peer")
+    assessment = PeerAssessment.objects.create(
+        review=review, snapshot=review.snapshots.get(), peer=peer, kind=PeerKind.EXPERT,
+        organisation="Nairobi Safety Forum", assigned_by=reviewer,
+    )  # fmt: skip
+    meeting = Meeting.objects.create(
+        cycle=open_, title="First Expert Group Meeting", starts_on=datetime.date(2026, 5, 4),
+        ends_on=datetime.date(2026, 5, 5), place="Nairobi", created_by=admin,
+    )  # fmt: skip
+    meeting.countries.set([kenya])
+    invitee = meeting.invitees.create(name="Dr Ochieng", organisation="Nairobi Safety Forum")
     people = {
         "anonymous": None, "focal_point": focal_point, "other_focal_point": other_focal_point,
         "reviewer": reviewer, "admin": admin, "board": board_member, "deactivated": deactivated,
-        "contributor": contributor,
+        "contributor": contributor, "peer": peer,
     }  # fmt: skip
     r, c = review.pk, published.pk
     arguments = {
@@ -365,6 +440,8 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
         "cycles/<int:pk>/<str:action>/": {"pk": planning.pk, "action": "open"},
         "reviews/start/<int:cycle>/": {"cycle": open_.pk},
         "reviews/<int:pk>/<str:action>/": {"pk": r, "action": "submit"},
+        "reviews/assessments/<int:pk>/": {"pk": assessment.pk},
+        "reviews/assessments/<int:pk>/<str:action>/": {"pk": assessment.pk, "action": "return"},
         "reports/cycles/<int:cycle>/answers.<str:fmt>": {"cycle": c, "fmt": "csv"},
         "reports/jobs/<int:pk>/": {"pk": draft_pdf.pk},
         "reports/jobs/<int:pk>/retry/": {"pk": draft_pdf.pk},
@@ -387,7 +464,7 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
     defaults = {
         "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
         "practice": practice.pk, "doc": document.pk, "node": outcome.pk, "kind": "outcome", "cycle": c,
-        "object_id": group.pk, "content_type_id": 1, "app_label": "auth", "url": "nothing/",
+        "object_id": group.pk, "invitee": invitee.pk, "content_type_id": 1, "app_label": "auth", "url": "nothing/",
     }  # fmt: skip
     for route, _pattern in walk():
         values = dict(defaults)
@@ -397,6 +474,8 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
             values["pk"] = planning.pk
         elif route.startswith("reviews/<int:pk>"):
             values["pk"] = r
+        elif route.startswith("meetings/<int:pk>"):
+            values["pk"] = meeting.pk
         elif route.startswith("reviews/team/<int:pk>"):
             values["pk"] = member.pk
         values |= arguments.get(route, {})

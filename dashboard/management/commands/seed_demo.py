@@ -10,10 +10,11 @@ from countries.models import Country, Engagement, FocalPoint, FocalPointKind, Mu
 from indicators import matrix_io
 from indicators import services as cycle_services
 from indicators.models import CycleStatus, ReviewCycle
+from meetings.models import Delegate, Meeting, MeetingStatus
 from reports import jobs
-from reviews import editor
+from reviews import editor, peers
 from reviews import services as review_services
-from reviews.models import Contributor
+from reviews.models import Contributor, PeerKind, Review
 from reviews.sections import SECTIONS
 
 DEMO_CYCLE = "2025–2027 review cycle"
@@ -105,6 +106,9 @@ class Command(BaseCommand):
         published = self.ensure_published_cycle(admin)
         cycle = self.ensure_open_cycle(admin)
         rows.append((board.email, "Executive Board member"))
+        peer = self.ensure_peer_review(cycle, admin)
+        self.ensure_meetings(published, cycle, admin)
+        rows.append((peer.email, "peer reviewer (a partner's expert), assessing Fiji's review"))
         self.stdout.write(self.style.SUCCESS("Demo data is loaded.\n"))
         self.stdout.write(
             f"Open cycle for the demo: {cycle.name} (deadline {cycle.deadline:%d %B %Y})."
@@ -145,6 +149,63 @@ class Command(BaseCommand):
         if cycle.status == CycleStatus.PLANNING:
             cycle = cycle_services.open_cycle(cycle, by=admin)
         return cycle
+
+    def ensure_meetings(self, published, cycle, admin):
+        """An Expert Group Meeting held in the published cycle (the five demo countries'
+        delegations, what they exchanged) and one planned in the open cycle."""
+        countries = list(Country.objects.filter(iso3__in=DEMO_COUNTRIES))
+        held, created = Meeting.objects.get_or_create(
+            cycle=published, title="Benchmarking Expert Group Meeting, Nairobi",
+            defaults={
+                "starts_on": datetime.date(2022, 11, 8), "ends_on": datetime.date(2022, 11, 9),
+                "place": "Nairobi, Kenya", "status": MeetingStatus.HELD, "created_by": admin,
+                "agenda": "1. Opening\n2. Measures taken since the Guidelines were adopted\n"
+                          "3. Difficulties met\n4. Peer learning and next steps",
+                "summary": "Kenya and Mexico presented their women's safety audits; Spain and "
+                           "the Philippines their national urban policies. Every delegation "
+                           "named the lack of disaggregated crime data as its main difficulty.",
+            },
+        )  # fmt: skip
+        if created:
+            held.countries.set(countries)
+            for country in countries:
+                Delegate.objects.create(
+                    meeting=held, country=country, name=f"{country.name} delegate",
+                    function="Head of delegation", institution="Ministry of Urban Development",
+                    registered_by=FocalPoint.objects.get(country=country, is_active=True).user,
+                )  # fmt: skip
+        planned, created = Meeting.objects.get_or_create(
+            cycle=cycle, title="First Expert Group Meeting of the cycle",
+            defaults={
+                "starts_on": cycle.deadline + datetime.timedelta(days=30),
+                "ends_on": cycle.deadline + datetime.timedelta(days=31), "online": True,
+                "created_by": admin, "agenda": "1. Measures taken\n2. Difficulties met",
+            },
+        )  # fmt: skip
+        if created:
+            planned.countries.set(countries)
+
+    def ensure_peer_review(self, cycle, admin):
+        """Fiji's review of the open cycle, submitted, and a peer of a partner organisation
+        assigned to it, writing the assessment (reviews/peers.py)."""
+        peer = demo.ensure_user("peer@example.org", "Partner Expert", Role.PEER)
+        fiji = Country.objects.get(iso3="FJI")
+        review = Review.objects.filter(country=fiji, cycle=cycle).first()
+        if review is None:
+            focal = FocalPoint.objects.get(country=fiji, is_active=True).user
+            review = review_services.start_review(fiji, cycle, by=focal)
+            sections = {s.key: f"{fiji.name}: {s.help}\n\n{DEMO_PARAGRAPH}" for s in SECTIONS}
+            review = editor.save_draft(
+                review, by=focal, base_version=review.lock_version, sections=sections,
+                answer_forms=editor.answer_forms_for(review, DEMO_ANSWERS),
+            )  # fmt: skip
+            review = review_services.submit_review(review, by=focal)
+        if not review.peer_assessments.filter(peer=peer).exists():
+            peers.assign_peer(
+                review, by=admin, kind=PeerKind.EXPERT, email=peer.email,
+                organisation="Global Network on Safer Cities",
+            )  # fmt: skip
+        return peer
 
     def ensure_published_cycle(self, admin):
         """The seeded first cycle, published with an approved review from each demo country, so
