@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.html import escape
 
 from accounts.models import User
 from reviews import peers, snapshots
@@ -64,7 +66,8 @@ def test_the_whole_round_from_assignment_to_the_countrys_response(
     link = re.search(r"http://\S+(/accounts/invitation/\S+/)", invitation.body).group(1)
     password = "blue-lake-sunrise-2031"
     anonymous.post(link, {"password1": password, "password2": password})
-    assert User.objects.get(pk=peer.pk).check_password(password)
+    peer.refresh_from_db()  # its new password: a session opened now is valid
+    assert peer.check_password(password)
 
     # The peer writes, saves, then sends without the overall note: refused, nothing lost.
     as_peer = client_for(peer)
@@ -75,7 +78,10 @@ def test_the_whole_round_from_assignment_to_the_countrys_response(
     refused = as_peer.post(f"/reviews/assessments/{assessment.pk}/", written | {"send": "1"})
     assert refused.status_code == 200
     html = refused.content.decode()
-    assert "Write the overall note before sending the assessment." in html
+    with translation.override("fr"):  # the peer reads the portal in French, their language
+        message = translation.gettext("Write the overall note before sending the assessment.")
+    assert message != "Write the overall note before sending the assessment."
+    assert escape(message) in html
     assert all(value in html for value in written.values())
     assert PeerAssessment.objects.get(pk=assessment.pk).status == AssessmentStatus.WRITING
 
