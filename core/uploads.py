@@ -17,14 +17,17 @@ in under an older rule cannot take a render down either.
 """
 
 import contextlib
+import hashlib
 import io
 import threading
+import unicodedata
 import zipfile
 from pathlib import PurePath, PurePosixPath
 
 import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile
@@ -44,6 +47,12 @@ CONTENT_TYPES = {
     PNG: "image/png",
     JPEG: "image/jpeg",
 }
+
+# The stored file's extension comes from the checked content, never from the uploaded name.
+STORED_SUFFIX = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", PNG: ".png", JPEG: ".jpg"}
+MAX_NAME_CHARS = 200
+# Right-to-left overrides and isolates can make "evil\u202efdp.exe" read as "evil.exe.pdf".
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 MAX_PIXELS = 40_000_000
 MAX_MEMBERS = 2_000
@@ -85,6 +94,61 @@ def sniff(upload) -> str | None:
             if "xl/workbook.xml" in names:
                 return XLSX
     return None
+
+
+def serve(file, *, name: str, kind: str) -> FileResponse:
+    """A stored, checked file as a download under its own name; 404 when the file is gone."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+
+
+def clean_file_name(name: str, kind: str) -> str:
+    """The uploaded file's own name: no folders, no control characters, at most 200 chars."""
+    name = "".join(
+        c for c in name or "" if unicodedata.category(c) != "Cc" and c not in _BIDI_CONTROLS
+    )
+    name = PurePosixPath(name.replace("\\", "/")).name.strip(" .")
+    if len(name) > MAX_NAME_CHARS:
+        suffix = PurePosixPath(name).suffix[:10]
+        name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
+    return name or f"attachment{STORED_SUFFIX[kind]}"
+
+
+def sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def described(upload, kind: str) -> dict:
+    """What a stored file's row keeps of a checked upload: its own name, size and hash."""
+    return {
+        "original_name": clean_file_name(upload.name, kind),
+        "size": upload.size,
+        "sha256": sha256(upload),
+    }
+
+
+def store(record, upload, *, kind: str, stem: str) -> None:
+    """Save `upload` in `record.file` under a random name ending as its checked kind, then the
+    record; the file goes again if the row cannot be saved."""
+    record.file.save(f"{stem}{STORED_SUFFIX[kind]}", upload, save=False)
+    try:
+        record.save()
+    except Exception:
+        record.file.delete(save=False)
+        raise
 
 
 def validate_upload(upload, allowed: tuple[str, ...]) -> str:

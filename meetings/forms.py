@@ -1,9 +1,12 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 from indicators.models import CycleStatus, ReviewCycle
-from meetings.models import Delegate, Invitee, Meeting
+from meetings.models import Delegate, DocumentKind, Invitee, Meeting
 
 MAX_TEXT = 20_000
 
@@ -67,3 +70,30 @@ class InviteeForm(forms.ModelForm):
             name: forms.TextInput(attrs={"dir": "auto"})
             for name in ("name", "organisation", "expertise")
         }
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    title = forms.CharField(
+        label=_("Title (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        allow_empty_file=True,  # validate_upload says "The file is empty." itself
+        error_messages={"required": _("Choose a file to upload.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "document")
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("PDF, DOCX or XLSX, at most %(limit)s.") % {
+            "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)
+        }
+
+
+class PackForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the pack"), choices=settings.LANGUAGES)

@@ -7,6 +7,9 @@ experts (`Invitee`); each invited country's focal points register its delegation
 (`Delegate`); once held, the secretariat records the measures and difficulties exchanged.
 """
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -126,3 +129,42 @@ class Invitee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.organisation}"
+
+
+class DocumentKind(models.TextChoices):
+    AGENDA = "agenda", _("Agenda")
+    PARTICIPANTS = "participants", _("List of participants")
+    OUTCOME = "outcome", _("Outcome summary")
+    OTHER = "other", _("Other document")
+
+
+def document_upload_to(instance: "MeetingDocument", filename: str) -> str:
+    return f"meetings/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
+
+
+class MeetingDocument(models.Model):
+    """A file of a meeting (its agenda, list of participants, outcome summary…), uploaded by the
+    secretariat and checked by its content as review attachments are (core/uploads.py). The
+    same things may instead be written on the meeting's page (agenda, summary) or drawn from
+    its delegations and invitees (participants)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title (optional)"), max_length=300, blank=True)
+    file = models.FileField(upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content = models.CharField(max_length=10)  # the checked kind: pdf, docx, xlsx
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name

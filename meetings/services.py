@@ -6,8 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import uploads
 from meetings import tasks
-from meetings.models import Delegate, Invitee, Meeting, MeetingStatus
+from meetings.models import Delegate, Invitee, Meeting, MeetingDocument, MeetingStatus
+
+DOCUMENT_KINDS = (uploads.PDF, uploads.DOCX, uploads.XLSX)
 
 
 def _check_dates(meeting: Meeting) -> None:
@@ -54,6 +57,26 @@ def register_delegation(meeting: Meeting, *, by: User, delegates: list[dict]) ->
 
 def add_invitee(meeting: Meeting, *, by: User, **fields) -> Invitee:
     return Invitee.objects.create(meeting=meeting, **fields)
+
+
+def add_document(meeting: Meeting, *, upload, kind: str, title: str, by: User) -> MeetingDocument:
+    """Check `upload` by its content (core/uploads.py) and store it under a random name."""
+    checked = uploads.validate_upload(upload, DOCUMENT_KINDS)
+    document = MeetingDocument(
+        meeting=meeting, kind=kind, title=title, content=checked, uploaded_by=by,
+        **uploads.described(upload, checked),
+    )  # fmt: skip
+    uploads.store(document, upload, kind=checked, stem="document")
+    return document
+
+
+def remove_document(document: MeetingDocument) -> None:
+    """Delete the document, and its file once the deletion is committed."""
+    with transaction.atomic():
+        storage, name = document.file.storage, document.file.name
+        document.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def attendance(cycle) -> tuple[int, dict[int, int]]:

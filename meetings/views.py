@@ -2,18 +2,27 @@
 was exchanged; the focal points of invited countries register their delegations; the Board
 reads the held meetings of published cycles. A meeting out of reach answers 404."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import Reach, permission_required
 from accounts.http import PortalRequest
+from core import uploads
 from meetings import pack, services
-from meetings.forms import DelegationFormSet, InviteeForm, MeetingForm
+from meetings.forms import DelegationFormSet, DocumentForm, InviteeForm, MeetingForm, PackForm
 from meetings.models import Meeting, MeetingStatus
+from reports import jobs
+from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from reports.views import send_report
 
 
 def _meeting(request: PortalRequest, pk: int) -> Meeting:
@@ -108,6 +117,8 @@ def _detail(request: PortalRequest, meeting: Meeting, **extra) -> HttpResponse:
             else None
         ),
         "invitee_form": extra.pop("invitee_form", None) or InviteeForm(),
+        "documents": meeting.documents.all(),
+        "document_form": extra.pop("document_form", None) or DocumentForm(),
         "own": own,
     } | extra
     return render(request, "meetings/meeting_detail.html", context)
@@ -160,8 +171,105 @@ def invitee_delete(request: PortalRequest, meeting: Meeting, invitee: int) -> Ht
     return redirect("meetings:detail", meeting.pk)
 
 
+@require_POST
+@permission_required("meetings.change_meeting", reach=MEETING)
+def document_add(request: PortalRequest, meeting: Meeting) -> HttpResponse:
+    """Add a file to the meeting; a refused one comes back on the meeting's page, the reason
+    beside the field and the title kept."""
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.add_document(
+                meeting,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": document.original_name})
+            return redirect(meeting_documents(meeting))
+    return _detail(request, meeting, document_form=form)
+
+
+def meeting_documents(meeting: Meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.pk]) + "#documents"
+
+
+@cache_control(private=True)
+@require_safe
+@permission_required("meetings.view_meeting", reach=MEETING)
+def document_download(request: PortalRequest, meeting: Meeting, document: int) -> FileResponse:
+    found = get_object_or_404(meeting.documents, pk=document)
+    return uploads.serve(found.file, name=found.original_name, kind=found.content)
+
+
+@require_POST
+@permission_required("meetings.change_meeting", reach=MEETING)
+def document_delete(request: PortalRequest, meeting: Meeting, document: int) -> HttpResponse:
+    found = get_object_or_404(meeting.documents, pk=document)
+    services.remove_document(found)
+    messages.success(request, _("%(name)s was removed.") % {"name": found.original_name})
+    return redirect(meeting_documents(meeting))
+
+
 @require_safe
 @permission_required("meetings.view_meeting", reach=MEETING)
 def meeting_pack(request: PortalRequest, meeting: Meeting) -> HttpResponse:
-    """The benchmarking pack of the meeting: its countries side by side."""
-    return render(request, "meetings/pack.html", {"meeting": meeting} | pack.pack(meeting))
+    """The benchmarking pack of the meeting: its countries side by side, and its PDFs (htmx
+    polls their part of the page while one is being drawn)."""
+    if request.htmx:
+        return render(request, "meetings/pack.html#pack-pdfs", _pdfs(request, meeting))
+    context = {"meeting": meeting} | pack.pack(meeting) | _pdfs(request, meeting)
+    return render(request, "meetings/pack.html", context)
+
+
+def _pdfs(request: PortalRequest, meeting: Meeting, form: PackForm | None = None) -> dict:
+    """The pack's latest PDF in each language, and the renders still running."""
+    files = (
+        ReportFile.objects.filter(kind=ReportKind.PACK, subject_id=meeting.pk)
+        .order_by("language", "-built_at")
+        .distinct("language")
+    )
+    pending = RenderJob.objects.filter(
+        kind=ReportKind.PACK,
+        subject_id=meeting.pk,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    )
+    failed = RenderJob.objects.filter(
+        kind=ReportKind.PACK, subject_id=meeting.pk, status=JobStatus.FAILED,
+        finished_at__gt=timezone.now() - timedelta(days=1),
+    )  # fmt: skip
+    return {
+        "meeting": meeting,
+        "pdfs": sorted(files, key=lambda f: f.get_language_display()),
+        "pending": list(pending),
+        "failed": list(failed.exclude(language__in=pending.values("language"))),
+        "pack_form": form or PackForm(initial={"language": request.LANGUAGE_CODE}),
+    }
+
+
+@require_POST
+@permission_required("meetings.view_meeting", reach=MEETING)
+def pack_pdf(request: PortalRequest, meeting: Meeting) -> HttpResponse:
+    """Ask the worker for the pack as a PDF in a language."""
+    form = PackForm(request.POST)
+    if not form.is_valid():
+        context = {"meeting": meeting} | pack.pack(meeting) | _pdfs(request, meeting, form)
+        return render(request, "meetings/pack.html", context)
+    jobs.request_subject(ReportKind.PACK, meeting.cycle, meeting.pk,
+                         language=form.cleaned_data["language"], by=request.user)  # fmt: skip
+    messages.success(request, _("The PDF is being drawn; this page shows it once it is ready."))
+    return redirect(reverse("meetings:pack", args=[meeting.pk]) + "#pdfs")
+
+
+@require_safe
+@permission_required("meetings.view_meeting", reach=MEETING)
+def pack_download(request: PortalRequest, meeting: Meeting, report: int) -> FileResponse:
+    found = get_object_or_404(
+        ReportFile.objects.select_related("cycle"),
+        kind=ReportKind.PACK, subject_id=meeting.pk, pk=report,
+    )  # fmt: skip
+    return send_report(request, found, public=False)

@@ -99,7 +99,8 @@ def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -
     return rendered
 
 
-def _key(*payload) -> str:
+def content_key(*payload) -> str:
+    """The cache key of a part: the hash of everything it is drawn from."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -299,7 +300,7 @@ def compile_report(
         front = pdf.render_html(front_html)
         chapters = [chapter(document, stats) for document in documents]
         stats.chapters = len(chapters)
-        annex_key = _key(
+        annex_key = content_key(
             "annex", pdf.TEMPLATE_VERSION, language, names.cycle_name(cycle), matrix.pk,
             matrix_io.export_rows(matrix),
         )  # fmt: skip
@@ -353,22 +354,29 @@ def chapter(document: pdf.ReviewDocument, stats: CompileStats) -> pdf.Rendered:
 
 def _cover(cycle, common, body, documents, *, version, built_by, started) -> pdf.Rendered:
     """The cover and the table of contents, drawn once the other parts know their pages."""
+    context = common | {"version": version, "built_by": built_by, "built_at": started,
+                        "approved": len(documents)}  # fmt: skip
+    return contents_cover("pdf/dossier_cover.html", context, body, nested=range(1, len(body) - 1))
+
+
+def contents_cover(
+    template: str, context: dict, body: list[pdf.Rendered], *, nested
+) -> pdf.Rendered:
+    """A cover and contents (`template`, given `entries` and `total_pages`) for the parts of
+    `body`, which follow it; the outline entries of the parts in `nested` are indented. The
+    contents are drawn again until their own length is what the page numbers assumed."""
     toc_pages = 1
     for _attempt in range(4):
-        first = 1 + toc_pages + 1  # cover, contents, then the first page of the front matter
+        first = 1 + toc_pages + 1  # cover, contents, then the first page of the first part
         entries, page = [], first
         for index, part in enumerate(body):
             for item in part.outline:
-                level = 2 if 0 < index < len(body) - 1 else 1
+                level = 2 if index in nested else 1
                 entries.append(
                     {"title": item["title"], "page": page + item["page"], "level": level}
                 )
             page += part.pages
-        html = render_to_string(
-            "pdf/dossier_cover.html",
-            common | {"entries": entries, "version": version, "built_by": built_by, "built_at": started,
-                      "approved": len(documents), "total_pages": page - 1},
-        )  # fmt: skip
+        html = render_to_string(template, context | {"entries": entries, "total_pages": page - 1})
         cover = pdf.render_html(html)
         if cover.pages == 1 + toc_pages:
             return cover
@@ -507,7 +515,7 @@ def _outline_item(item: dict, start: int) -> pikepdf.OutlineItem:
 def folio_sheet(chunk: int, language: str) -> pdf.Rendered:
     """Pages carrying only a page number (chunk 0: pages 1–100, chunk 1: 101–200, …), cached."""
     first = chunk * FOLIO_CHUNK + 1
-    key = _key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
+    key = content_key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
     with translation.override(language):
         html = render_to_string(
             "pdf/folio.html",

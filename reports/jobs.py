@@ -41,6 +41,14 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 
+# Kinds of PDF other apps draw through this job table: {kind: render(job) → (Rendered, stats)}.
+# An app registers its kind in its AppConfig.ready() (meetings: the benchmarking pack).
+RENDERERS: dict = {}
+
+
+def register(kind: str, render) -> None:
+    RENDERERS[kind] = render
+
 
 def _task(name: str):
     """A task of reports/tasks.py, found by its registered name (that module imports this one,
@@ -72,6 +80,27 @@ def request_review_pdf(review: Review, snapshot: Snapshot, *, draft: bool, by: U
         draft=draft, language=review.language, requested_by=by,
     )  # fmt: skip
     _enqueue(job)
+    return job
+
+
+def request_subject(
+    kind: str, cycle: ReviewCycle, subject_id: int, *, language: str, by: User
+) -> RenderJob:
+    """Queue the PDF of a registered kind (a meeting's benchmarking pack); while one for the
+    same subject and language is queued or running, that one is the answer."""
+    with transaction.atomic():
+        ReviewCycle.objects.select_for_update().get(pk=cycle.pk)  # one request at a time
+        pending = (
+            RenderJob.objects.filter(kind=kind, subject_id=subject_id, language=language)
+            .filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+            .first()
+        )
+        if pending:
+            return pending
+        job = RenderJob.objects.create(
+            kind=kind, cycle=cycle, subject_id=subject_id, language=language, requested_by=by
+        )
+        _enqueue(job)
     return job
 
 
@@ -200,6 +229,8 @@ def run(job_id: int) -> str:
 
 
 def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
+    if job.kind in RENDERERS:
+        return RENDERERS[job.kind](job)
     if job.kind == ReportKind.REVIEW:
         # A review's job names its review and version (the constraint render_job_target).
         review, snapshot = cast(Review, job.review), cast(Snapshot, job.snapshot)
@@ -277,7 +308,7 @@ def finish(job: RenderJob, rendered: pdf.Rendered, stats: dict) -> str:
         saved = default_storage.save(name, ContentFile(rendered.pdf))
         report = ReportFile.objects.create(
             job=job, kind=job.kind, cycle_id=job.cycle_id, review_id=job.review_id,
-            snapshot_id=job.snapshot_id, draft=job.draft, language=job.language, number=number,
+            subject_id=job.subject_id, snapshot_id=job.snapshot_id, draft=job.draft, language=job.language, number=number,
             file=saved, pages=rendered.pages, bytes=len(rendered.pdf), sha256=rendered.sha256,
             built_by=job.requested_by,
         )  # fmt: skip

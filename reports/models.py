@@ -20,6 +20,7 @@ from reviews.models import Review, ReviewStatus, Snapshot
 class ReportKind(models.TextChoices):
     REVIEW = "review", _("Country review")
     DOSSIER = "dossier", _("Compiled Assembly report")
+    PACK = "pack", _("Benchmarking pack")
 
 
 class JobStatus(models.TextChoices):
@@ -48,6 +49,8 @@ class RenderJob(models.Model):
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     draft = models.BooleanField(default=False)
+    # What a kind another app registers draws (jobs.register): for a pack, its meeting's id.
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -78,8 +81,9 @@ class RenderJob(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="dossier", review__isnull=True)
-                | Q(kind="review", review__isnull=False, snapshot__isnull=False),
+                condition=Q(kind="dossier", review__isnull=True, subject_id__isnull=True)
+                | Q(kind="review", review__isnull=False, snapshot__isnull=False)
+                | Q(kind="pack", review__isnull=True, subject_id__isnull=False),
                 name="render_job_target",
             ),
             # Approvals in a burst share one queued compile of the cycle.
@@ -110,7 +114,8 @@ class ReportFileQuerySet(models.QuerySet):
         return scoped(
             self, user, everything="reports.compile_reports", country="review__country_id",
             focal_point=Q(kind=ReportKind.REVIEW, draft=False),
-            board=Q(cycle__status=CycleStatus.PUBLISHED, draft=False),
+            board=Q(cycle__status=CycleStatus.PUBLISHED, draft=False,
+                    kind__in=(ReportKind.REVIEW, ReportKind.DOSSIER)),
         )  # fmt: skip
 
     def published(self):
@@ -143,6 +148,7 @@ class ReportFile(models.Model):
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     draft = models.BooleanField(default=False)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)  # as its job's
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     # Compiled reports are numbered 1, 2, … per cycle and language.
     number = models.PositiveIntegerField(null=True, blank=True)
@@ -180,6 +186,8 @@ class ReportFile(models.Model):
         if self.kind == ReportKind.DOSSIER:
             language = "" if self.language == "en" else f"-{self.language}"
             return f"{slug}-compiled-report-v{self.number}{language}.pdf"
+        if self.kind == ReportKind.PACK:
+            return f"{slug}-benchmarking-pack-{self.subject_id}-{self.language}.pdf"
         suffix = "-DRAFT" if self.draft else ""
         version = self.snapshot.version if self.snapshot else 1
         review = cast(Review, self.review)  # a review's file names it (render_job_target)

@@ -135,7 +135,7 @@ def job_retry(request: PortalRequest, pk: int) -> HttpResponse:
     return redirect("reports:job", job.pk)
 
 
-def _send(request: HttpRequest, report: ReportFile, *, public: bool) -> FileResponse:
+def send_report(request: HttpRequest, report: ReportFile, *, public: bool) -> FileResponse:
     """Stream the PDF from storage as a download, after logging who took it."""
     user = request.user if request.user.is_authenticated else None
     Download.objects.create(report=report, user=user, public=public)
@@ -150,7 +150,7 @@ def download(request: PortalRequest, pk: int) -> FileResponse:
     queryset = ReportFile.objects.visible_to(request.user).select_related(
         "cycle", "review__country", "snapshot"
     )
-    return _send(request, get_object_or_404(queryset, pk=pk), public=False)
+    return send_report(request, get_object_or_404(queryset, pk=pk), public=False)
 
 
 @permission_required("reports.view_download_log")
@@ -203,4 +203,4 @@ def library(request: HttpRequest) -> HttpResponse:
 @require_safe
 def library_download(request: HttpRequest, pk: int) -> FileResponse:
     queryset = ReportFile.objects.published().select_related("cycle", "review__country", "snapshot")
-    return _send(request, get_object_or_404(queryset, pk=pk), public=True)
+    return send_report(request, get_object_or_404(queryset, pk=pk), public=True)

@@ -3,10 +3,6 @@ services that change it while the review is editable, and their forms (the pages
 reviews/views/evidence.py). Files are checked by their content and stored under random names.
 """
 
-import hashlib
-import unicodedata
-from pathlib import PurePosixPath
-
 import pghistory
 from django import forms
 from django.conf import settings
@@ -23,17 +19,6 @@ from core import uploads
 from reviews.models import Attachment, GoodPractice, Review
 
 ALLOWED_KINDS = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.PNG, uploads.JPEG)
-# The stored file's extension comes from the checked content, never from the uploaded name.
-STORED_SUFFIX = {
-    uploads.PDF: ".pdf",
-    uploads.DOCX: ".docx",
-    uploads.XLSX: ".xlsx",
-    uploads.PNG: ".png",
-    uploads.JPEG: ".jpg",
-}
-MAX_NAME_CHARS = 200
-# Right-to-left overrides and isolates can make "evil\u202efdp.exe" read as "evil.exe.pdf".
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 PRACTICE_FIELDS = ["title", "city", "period", "description", "results", "partners", "tools_used"]
 MAX_PRACTICE_CHARS = 10_000
 
@@ -55,47 +40,16 @@ def _editable(review: Review) -> Review:
     return locked
 
 
-def clean_file_name(name: str, kind: str) -> str:
-    """The uploaded file's own name: no folders, no control characters, at most 200 chars."""
-    name = "".join(
-        c for c in name or "" if unicodedata.category(c) != "Cc" and c not in _BIDI_CONTROLS
-    )
-    name = PurePosixPath(name.replace("\\", "/")).name.strip(" .")
-    if len(name) > MAX_NAME_CHARS:
-        suffix = PurePosixPath(name).suffix[:10]
-        name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
-    return name or f"attachment{STORED_SUFFIX[kind]}"
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def add_attachment(review: Review, *, upload, description: str = "", by: User) -> Attachment:
     """Check `upload` by its content and store it under a random name as evidence."""
     with transaction.atomic(), pghistory.context(user=by.pk):
         review = _editable(review)
         kind = uploads.validate_upload(upload, ALLOWED_KINDS)
         attachment = Attachment(
-            review=review,
-            original_name=clean_file_name(upload.name, kind),
-            kind=kind,
-            size=upload.size,
-            sha256=_sha256(upload),
-            description=description,
-            uploaded_by=by,
-        )
-        attachment.file.save(f"evidence{STORED_SUFFIX[kind]}", upload, save=False)
-        try:
-            attachment.save()
-        except Exception:
-            attachment.file.delete(save=False)
-            raise
+            review=review, kind=kind, description=description, uploaded_by=by,
+            **uploads.described(upload, kind),
+        )  # fmt: skip
+        uploads.store(attachment, upload, kind=kind, stem="evidence")
     return attachment
 
 

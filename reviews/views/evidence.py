@@ -5,7 +5,7 @@ review's country change it while the review is editable; everyone who sees the r
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,16 +79,7 @@ def attachment_add(request: PortalRequest, review: Review) -> HttpResponse:
 @permission_required("reviews.view_review", reach=REVIEW)
 def attachment_download(request: PortalRequest, review: Review, att: int) -> FileResponse:
     attachment = get_object_or_404(review.attachments, pk=att)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=uploads.CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
-    )
+    return uploads.serve(attachment.file, name=attachment.original_name, kind=attachment.kind)
 
 
 @require_POST

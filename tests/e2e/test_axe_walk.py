@@ -86,6 +86,8 @@ DOWNLOADS = {
     "opendata:answers",
     "opendata:dictionary",
     "mfa_download_recovery_codes",
+    "meetings:document",
+    "meetings:pack_download",
 }
 # The API answers JSON; its docs page is Swagger UI's (tests/e2e/test_api_docs.py).
 NOT_WALKED = ("/admin/", "/static/", "/media/", "/i18n/", "/api/")

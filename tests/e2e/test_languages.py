@@ -279,8 +279,12 @@ def test_pages_in_the_language_chosen(
     expect(main).to_contain_text(tr(language, "target: at least %(target)s", target=NETWORK_TARGET))
     expect(main.get_by_role("link", name=tr(language, "Open my country's profile"))).to_be_visible()
     nav = main_nav(page, language)
-    for link in ("My country", "Reviews", "Public library", "Security"):
+    for link in ("My country", "Reviews", "Security"):
         expect(nav.get_by_role("link", name=tr(language, link), exact=True)).to_be_visible()
+    # The public pages are linked from the footer once signed in.
+    public = page.get_by_role("navigation", name=tr(language, "Public pages"))
+    for link in ("Public library", "Open data"):
+        expect(public.get_by_role("link", name=tr(language, link), exact=True)).to_be_visible()
     expect(
         nav.get_by_role("button", name=tr(language, "Sign out (%(name)s)", name=focal_name))
     ).to_be_visible()

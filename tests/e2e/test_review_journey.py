@@ -317,7 +317,9 @@ def test_a_review_is_written_returned_revised_and_approved(
     municipalities.fill("12")
     dialogs: list[str] = []
     page.once("dialog", lambda dialog: dialogs.append(dialog.type) or dialog.dismiss())
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Public library").click()
+    page.get_by_role("navigation", name="Public pages").get_by_role(
+        "link", name="Public library"
+    ).click()
     expect(page).to_have_url(edit_url + re.search(r"#thread-\d+$", page.url).group(0))
     assert dialogs == ["beforeunload"]
 

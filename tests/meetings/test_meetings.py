@@ -3,18 +3,22 @@ focal points register delegations (confirmed by e-mail), the secretariat records
 who sees what at each step."""
 
 import datetime
+import io
+import zipfile
 
 import lxml.html
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from countries.models import Country
 from indicators import services as cycle_services
 from meetings import services
-from meetings.models import Delegate, Meeting, MeetingStatus
+from meetings.models import Delegate, DocumentKind, Meeting, MeetingDocument, MeetingStatus
 from reviews import services as services_reviews
 from tests.support import factories
 from tests.support.clients import client_for
+from tests.support.factories import EVIDENCE_PDF
 from tests.support.reviews import REQUIRED_ANSWERS, fill, make_approved_review
 
 PLAN = {
@@ -197,3 +201,68 @@ def test_the_benchmarking_pack_sets_the_invited_countries_side_by_side(
     assert rows == {"Colombia": "4 local governments", "Kenya": "12 local governments"}
     assert figure.xpath(".//svg")  # the dossier's bar chart, one bar per country
     assert "Measures taken to implement the Guidelines: what Kenya did." in html
+
+
+def bomb() -> bytes:
+    """A .docx whose one member expands far past the bound core/uploads.py sets."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<?xml version='1.0'?><x/>")
+        archive.writestr("word/document.xml", b"0" * (120 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def add_document(client, meeting, name: str, content: bytes, kind: str = "agenda", title=""):
+    return client.post(
+        f"/meetings/{meeting.pk}/documents/add/",
+        {"document-kind": kind, "document-title": title,
+         "document-file": SimpleUploadedFile(name, content)},
+    )  # fmt: skip
+
+
+def test_documents_are_checked_as_attachments_and_read_by_those_who_see_the_meeting(
+    meeting, reviewer, focal_point, france_focal_point, django_capture_on_commit_callbacks
+):
+    as_secretariat = client_for(reviewer)
+    response = add_document(as_secretariat, meeting, "Agenda EGM 1.pdf", EVIDENCE_PDF,
+                            title="Provisional agenda")  # fmt: skip
+    assert response.status_code == 302 and response["Location"].endswith("#documents")
+    agenda = MeetingDocument.objects.get()
+    assert (agenda.kind, agenda.content, agenda.original_name) == (
+        DocumentKind.AGENDA,
+        "pdf",
+        "Agenda EGM 1.pdf",
+    )
+    assert agenda.file.name.startswith("meetings/") and agenda.file.name.endswith(".pdf")
+
+    # Refused by what they contain or expand to, the reason beside the field, the title kept.
+    for name, content, reason in [
+        ("outcome.pdf", b"<html><script>alert(1)</script></html>", "not a valid"),
+        ("outcome.exe", EVIDENCE_PDF, "Only these file types are accepted"),
+        ("outcome.docx", bomb(), "expands"),
+        ("outcome.pdf", b"", "The file is empty."),
+    ]:
+        response = add_document(as_secretariat, meeting, name, content, "outcome", "Outcome 2026")
+        assert response.status_code == 200, name
+        page = lxml.html.fromstring(response.content)
+        error = page.get_element_by_id("error_1_id_document-file").text_content()
+        assert reason in error, (name, error)
+        assert page.get_element_by_id("id_document-title").value == "Outcome 2026"
+    assert MeetingDocument.objects.count() == 1
+
+    # The invited country downloads it; a country not invited gets 404; so does a wrong pk.
+    url = f"/meetings/{meeting.pk}/documents/{agenda.pk}/"
+    download = client_for(focal_point).get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == EVIDENCE_PDF
+    assert 'filename="Agenda EGM 1.pdf"' in download["Content-Disposition"]
+    assert client_for(france_focal_point).get(url).status_code == 404
+    assert client_for(focal_point).post(f"{url}delete/").status_code in (403, 404)
+    # The secretariat removes it; its file goes once the deletion is committed.
+    storage, name = agenda.file.storage, agenda.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_secretariat.post(f"{url}delete/")
+    assert response.status_code == 302
+    assert not storage.exists(name)
+    assert not MeetingDocument.objects.exists()
+    assert client_for(focal_point).get(url).status_code == 404

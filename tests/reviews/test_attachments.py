@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
 
+from core import uploads
 from indicators import services as cycle_services
 from reviews import evidence, services
 from reviews.models import Attachment, ReviewStatus
@@ -232,7 +233,7 @@ def test_a_path_in_the_file_name_is_dropped_and_the_file_stored_under_a_random_n
     ],
 )
 def test_the_kept_file_name_has_no_folders_controls_or_excess_length(typed, kept):
-    assert evidence.clean_file_name(typed, "pdf") == kept
+    assert uploads.clean_file_name(typed, "pdf") == kept
 
 
 def test_a_long_file_name_is_shortened_to_200_characters_keeping_its_extension(

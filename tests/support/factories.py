@@ -99,7 +99,9 @@ EVIDENCE_PDF = (
 )
 
 
-def make_report_file(cycle, kind, *, by, review=None, draft=False, number=None, status=None):
+def make_report_file(
+    cycle, kind, *, by, review=None, draft=False, number=None, status=None, subject_id=None
+):
     """A render job of `cycle` and, when it is done (the default), its small PDF file."""
     from django.core.files.base import ContentFile
 
@@ -112,11 +114,11 @@ def make_report_file(cycle, kind, *, by, review=None, draft=False, number=None, 
         snapshot = Snapshot.objects.create(review=review, version=review.snapshots.count() + 1,
                                            content={}, created_by=by)  # fmt: skip
     job = RenderJob.objects.create(kind=kind, cycle=cycle, review=review, snapshot=snapshot,
-                                   draft=draft, status=status)  # fmt: skip
+                                   draft=draft, status=status, subject_id=subject_id)  # fmt: skip
     if status != JobStatus.DONE:
         return job
     report = ReportFile(job=job, kind=kind, cycle=cycle, review=review, snapshot=snapshot,
-                        draft=draft, number=number, pages=1, bytes=len(TEST_PDF),
+                        subject_id=subject_id, draft=draft, number=number, pages=1, bytes=len(TEST_PDF),
                         sha256="0" * 64)  # fmt: skip
     report.file.save(f"job-{job.pk}.pdf", ContentFile(TEST_PDF), save=False)
     report.save()

@@ -37,7 +37,7 @@ from countries import services as country_services
 from countries.models import FocalPoint, Partner, SaferCitiesTool, ToolUse
 from indicators import services as cycle_services
 from indicators.models import Area, CycleStatus, Indicator, Matrix, Outcome, ReviewCycle
-from meetings.models import Meeting
+from meetings.models import DocumentKind, Meeting, MeetingDocument
 from reports.models import RenderJob, ReportKind
 from reviews import services, snapshots
 from reviews.models import (
@@ -208,9 +208,14 @@ ACCESS = {
     "meetings/<int:pk>/": (COUNTRY, SIGNED_NO_METHOD),
     "meetings/<int:pk>/edit/": (SECRETARIAT, SECRETARIAT),
     "meetings/<int:pk>/pack/": (COUNTRY, SIGNED_NO_METHOD),
+    "meetings/<int:pk>/pack/pdf/": (SIGNED_NO_METHOD, COUNTRY),
+    "meetings/<int:pk>/pack/pdf/<int:report>/": (COUNTRY, SIGNED_NO_METHOD),
     "meetings/<int:pk>/delegation/": (SIGNED_NO_METHOD, EDITOR),
     "meetings/<int:pk>/invitees/add/": (SIGNED_NO_METHOD, SECRETARIAT),
     "meetings/<int:pk>/invitees/<int:invitee>/delete/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "meetings/<int:pk>/documents/add/": (SIGNED_NO_METHOD, SECRETARIAT),
+    "meetings/<int:pk>/documents/<int:document>/": (COUNTRY, SIGNED_NO_METHOD),
+    "meetings/<int:pk>/documents/<int:document>/delete/": (SIGNED_NO_METHOD, SECRETARIAT),
     "reviews/assessments/<int:pk>/": (ASSESSMENT, ASSESSMENT_WRITE),
     "reviews/assessments/<int:pk>/<str:action>/": (SIGNED_NO_METHOD, SECRETARIAT),  # return
     "reviews/<int:pk>/": (REVIEW_READ, REVIEW_READ),
@@ -413,6 +418,10 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
     )  # fmt: skip
     meeting.countries.set([kenya])
     invitee = meeting.invitees.create(name="Dr Ochieng", organisation="Nairobi Safety Forum")
+    agenda = MeetingDocument(meeting=meeting, kind=DocumentKind.AGENDA, original_name="agenda.pdf",
+                             content="pdf", size=len(PDF), sha256="0" * 64, uploaded_by=admin)  # fmt: skip
+    agenda.file.save("agenda.pdf", ContentFile(PDF))
+    pack = factories.make_report_file(open_, ReportKind.PACK, by=admin, subject_id=meeting.pk)
     people = {
         "anonymous": None, "focal_point": focal_point, "other_focal_point": other_focal_point,
         "reviewer": reviewer, "admin": admin, "board": board_member, "deactivated": deactivated,
@@ -464,7 +473,8 @@ def build_world(kenya, colombia, focal_point, other_focal_point, reviewer, secre
     defaults = {
         "iso3": kenya.iso3, "token": "x", "thread": thread.pk, "att": attachment.pk,
         "practice": practice.pk, "doc": document.pk, "node": outcome.pk, "kind": "outcome", "cycle": c,
-        "object_id": group.pk, "invitee": invitee.pk, "content_type_id": 1, "app_label": "auth", "url": "nothing/",
+        "object_id": group.pk, "invitee": invitee.pk, "document": agenda.pk, "report": pack.pk,
+        "content_type_id": 1, "app_label": "auth", "url": "nothing/",
     }  # fmt: skip
     for route, _pattern in walk():
         values = dict(defaults)
