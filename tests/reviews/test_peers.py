@@ -7,12 +7,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.html import escape
 
 from accounts.models import User
 from reviews import peers, snapshots
-from reviews.models import AssessmentStatus, PeerAssessment, PeerKind
+from reviews.models import AssessmentStatus, Attachment, PeerAssessment, PeerKind
 from tests.support import factories
 from tests.support.clients import client_for
 
@@ -228,7 +229,12 @@ def test_who_reaches_an_assessment_in_each_state(
     as_peer = client_for(peer)
     review = f"/reviews/{submitted_review.pk}"
     thread = submitted_review.threads.create(section="measures")
-    for path in ("/", "/changes/", "/history/", "/edit/", f"/comments/{thread.pk}/reply/"):
+    evidence = Attachment.objects.create(
+        review=submitted_review, file=ContentFile(b"%PDF-1.4", name="survey.pdf"),
+        original_name="survey.pdf", kind="pdf", size=8, sha256="0" * 64, uploaded_by=reviewer,
+    )  # fmt: skip
+    for path in ("/", "/changes/", "/history/", "/edit/", f"/comments/{thread.pk}/reply/",
+                 f"/attachments/{evidence.pk}/"):  # fmt: skip
         assert as_peer.get(review + path).status_code in (404, 405), path
     assert as_peer.get(f"/reports/reviews/{submitted_review.pk}/preview.pdf").status_code == 404
     # Another peer's list does not name it.
