@@ -347,7 +347,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "render-sweeper": {
         "task": "reports.tasks.sweep_render_jobs",
-        "schedule": 60,  # what a broker outage left unsent goes out a minute after it returns
+        # what a broker outage left unsent goes out a minute after it returns
+        "schedule": float(os.environ.get("RENDER_SWEEP_EVERY", "60")),
     },
     "missed-emails": {
         "task": "reviews.tasks.send_missed_notifications",
@@ -368,6 +369,13 @@ RENDER_STUCK_AFTER = int(os.environ.get("RENDER_STUCK_AFTER", str(30 * 60)))
 # A queued job not started this long after it was due lost its message and is sent again.
 RENDER_QUEUED_GRACE = int(os.environ.get("RENDER_QUEUED_GRACE", str(5 * 60)))
 RENDER_RETRY_DELAY = int(os.environ.get("RENDER_RETRY_DELAY", "30"))
+# Worker processes write a heartbeat this often (core/heartbeat.py); one silent for
+# WORKER_DEAD_AFTER seconds is dead, and its claims are taken over, whatever host it ran on.
+WORKER_BEAT_EVERY = float(os.environ.get("WORKER_BEAT_EVERY", "10"))
+WORKER_DEAD_AFTER = float(os.environ.get("WORKER_DEAD_AFTER", "60"))
+# The compile's parts and its join go to a queue of their own, so that e-mails and country
+# PDFs on the default queue never wait behind a compile (reports/compiling.py).
+CELERY_COMPILE_QUEUE = os.environ.get("CELERY_COMPILE_QUEUE", "")
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

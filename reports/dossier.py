@@ -46,14 +46,6 @@ NUMERIC = {IndicatorType.WHOLE_NUMBER, IndicatorType.DECIMAL, IndicatorType.PERC
 
 
 @dataclass
-class Part:
-    title: str
-    rendered: pdf.Rendered
-    # Where the part's own outline hangs in the dossier's: at the top, or under a heading.
-    outline_parent: str = ""
-
-
-@dataclass
 class CompileStats:
     chapters: int = 0
     rendered: int = 0
@@ -68,27 +60,26 @@ class CompileStats:
 # --- The cache of rendered parts ----------------------------------------------------------
 
 
-def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -> pdf.Rendered:
-    """The part stored under `key`, drawn by `render()` only when it is not stored yet.
-
-    A part drawn with notes (something left out) is not stored: the next compile tries again.
-    """
+def load(key: str) -> pdf.Rendered | None:
+    """The part stored under `key`, if it is there and its file is whole."""
     entry = ChapterCache.objects.filter(key=key).first()
-    if entry and entry.file.name and default_storage.exists(entry.file.name):
-        with default_storage.open(entry.file.name, "rb") as handle:
-            body = handle.read()
-        if hashlib.sha256(body).hexdigest() == entry.file.name.rsplit("-", 1)[-1].removesuffix(
-            ".pdf"
-        ):
-            ChapterCache.objects.filter(pk=entry.pk).update(used_at=timezone.now())
-            if stats and count:
-                stats.reused += 1
-            return pdf.Rendered(body, entry.pages, entry.outline)
-    rendered = render()
-    if stats and count:
-        stats.rendered += 1
-    if rendered.notes:
-        return rendered
+    if not (entry and entry.file.name and default_storage.exists(entry.file.name)):
+        return None
+    with default_storage.open(entry.file.name, "rb") as handle:
+        body = handle.read()
+    if hashlib.sha256(body).hexdigest() != entry.file.name.rsplit("-", 1)[-1].removesuffix(".pdf"):
+        return None
+    ChapterCache.objects.filter(pk=entry.pk).update(used_at=timezone.now())
+    return pdf.Rendered(body, entry.pages, entry.outline)
+
+
+def cached_keys(keys: list[str]) -> set[str]:
+    """Which of `keys` the cache holds (by its rows)."""
+    return set(ChapterCache.objects.filter(key__in=keys).values_list("key", flat=True))
+
+
+def store(key: str, rendered: pdf.Rendered) -> None:
+    """Keep `rendered` under `key` (a file named by its hash, and its row)."""
     name = f"chapters/{key}-{rendered.sha256}.pdf"
     if default_storage.exists(name):  # maybe cut short by a killed worker: write it again
         default_storage.delete(name)
@@ -96,6 +87,23 @@ def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -
     ChapterCache.objects.update_or_create(
         key=key, defaults={"file": name, "pages": rendered.pages, "outline": rendered.outline}
     )
+
+
+def cached(key: str, render, stats: CompileStats | None = None, *, count=True) -> pdf.Rendered:
+    """The part stored under `key`, drawn by `render()` only when it is not stored yet.
+
+    A part drawn with notes (something left out) is not stored: the next compile tries again.
+    """
+    found = load(key)
+    if found is not None:
+        if stats and count:
+            stats.reused += 1
+        return found
+    rendered = render()
+    if stats and count:
+        stats.rendered += 1
+    if not rendered.notes:
+        store(key, rendered)
     return rendered
 
 
@@ -272,22 +280,35 @@ def _display(value) -> str:
 # --- Building the dossier ------------------------------------------------------------------
 
 
-def compile_report(
-    cycle: ReviewCycle, *, language: str = "en", version: int = 1, built_by=""
-) -> tuple[pdf.Rendered, CompileStats]:
-    """Draw (or reuse) every part of the cycle's compiled report and join them."""
-    started = timezone.now()
-    stats = CompileStats()
+@dataclass
+class Planned:
+    """A part of the dossier to draw or to find in the cache under `key`."""
+
+    kind: str  # reports.models.PartKind
+    key: str
+    document: pdf.ReviewDocument | None = None  # a chapter's
+    chunk: int | None = None  # a folio sheet's
+    html: str = ""  # the front matter's
+
+
+@dataclass
+class Plan:
+    cycle: ReviewCycle
+    language: str
+    documents: list
+    parts: list  # [Planned]: front, one chapter per document, annex, then the folio sheets
+
+
+def plan(cycle: ReviewCycle, language: str) -> Plan:
+    """What the cycle's compiled report in `language` is made of, each part under its content
+    key. The folio sheets (page numbers) are planned for the pages the cached parts have and
+    twenty a chapter not drawn yet; the join draws any more it needs."""
     with translation.override(language):
         documents = approved_documents(cycle, language)
         matrix = cycle.matrix
         indicators = list(Indicator.objects.of_matrix(matrix))
-        common = {
-            "cycle": cycle,
-            "language": language,
-            "dir": pdf.direction(language),
-            "documents": documents,
-        }
+        common = {"cycle": cycle, "language": language, "dir": pdf.direction(language),
+                  "documents": documents}  # fmt: skip
         front_html = render_to_string(
             "pdf/dossier_front.html",
             common
@@ -297,31 +318,76 @@ def compile_report(
                 "synthesis": synthesis(documents, indicators),
             },
         )
-        front = pdf.render_html(front_html)
-        chapters = [chapter(document, stats) for document in documents]
-        stats.chapters = len(chapters)
         annex_key = content_key(
             "annex", pdf.TEMPLATE_VERSION, language, names.cycle_name(cycle), matrix.pk,
             matrix_io.export_rows(matrix),
         )  # fmt: skip
-        annex = cached(
-            annex_key,
-            lambda: pdf.render_html(
-                render_to_string(
-                    "pdf/dossier_annex.html", common | {"tree": matrix_io.matrix_tree(matrix)}
-                )
-            ),
-            count=False,
+    parts = [
+        Planned("front", content_key("front", pdf.TEMPLATE_VERSION, front_html), html=front_html),
+        *(Planned("chapter", d.content_key("chapter"), document=d) for d in documents),
+        Planned("annex", annex_key),
+    ]
+    known = dict(
+        ChapterCache.objects.filter(key__in=[p.key for p in parts]).values_list("key", "pages")
+    )
+    pages = 2 + sum(known.get(p.key, 20) for p in parts)  # with a cover and its contents
+    for chunk in range(-(-pages // FOLIO_CHUNK)):
+        parts.append(Planned("folio", folio_key(chunk, language), chunk=chunk))
+    return Plan(cycle, language, documents, parts)
+
+
+def draw(cycle: ReviewCycle, language: str, part: Planned, stats: CompileStats) -> pdf.Rendered:
+    """One planned part, drawn or found in the cache (a chapter that cannot be drawn becomes
+    a placeholder, its problem in `stats`)."""
+    if part.kind == "chapter":
+        assert part.document is not None
+        return chapter(part.document, stats)
+    if part.kind == "folio":
+        assert part.chunk is not None
+        return folio_sheet(part.chunk, language)
+    with translation.override(language):
+        if part.kind == "front":
+            return cached(part.key, lambda: pdf.render_html(part.html), count=False)
+        matrix = cycle.matrix
+        common = {"cycle": cycle, "language": language, "dir": pdf.direction(language)}
+        html = render_to_string(
+            "pdf/dossier_annex.html", common | {"tree": matrix_io.matrix_tree(matrix)}
         )
-        body = [front, *chapters, annex]
-        cover = _cover(
-            cycle, common, body, documents, version=version, built_by=built_by, started=started
+        return cached(part.key, lambda: pdf.render_html(html), count=False)
+
+
+def join(
+    cycle: ReviewCycle, language: str, body: list[pdf.Rendered], *, chapters: int, version: int,
+    built_by: str, started,
+) -> pdf.Rendered:  # fmt: skip
+    """The dossier from its drawn parts (front, chapters, annex): cover and contents, then one
+    PDF with page numbers, outline and tags."""
+    with translation.override(language):
+        common = {"cycle": cycle, "language": language, "dir": pdf.direction(language)}
+        context = common | {"version": version, "built_by": built_by, "built_at": started,
+                            "approved": chapters}  # fmt: skip
+        cover = contents_cover(
+            "pdf/dossier_cover.html", context, body, nested=range(1, len(body) - 1)
         )
         title = _("%(cycle)s: compiled report of the voluntary country reviews") % {
             "cycle": names.cycle_name(cycle)
         }
-    merged = merge([cover, *body], chapters_from=2, chapter_count=len(chapters), language=language,
-                   title=title)  # fmt: skip
+    return merge([cover, *body], chapters_from=2, chapter_count=chapters, language=language,
+                 title=title)  # fmt: skip
+
+
+def compile_report(
+    cycle: ReviewCycle, *, language: str = "en", version: int = 1, built_by=""
+) -> tuple[pdf.Rendered, CompileStats]:
+    """Draw (or reuse) every part of the cycle's compiled report and join them, in this
+    process (reports/compiling.py spreads the same parts over workers)."""
+    started = timezone.now()
+    stats = CompileStats()
+    planned = plan(cycle, language)
+    body = [draw(cycle, language, part, stats) for part in planned.parts if part.kind != "folio"]
+    stats.chapters = len(planned.documents)
+    merged = join(cycle, language, body, chapters=stats.chapters, version=version,
+                  built_by=built_by, started=started)  # fmt: skip
     stats.seconds = round((timezone.now() - started).total_seconds(), 2)
     return merged, stats
 
@@ -350,13 +416,6 @@ def chapter(document: pdf.ReviewDocument, stats: CompileStats) -> pdf.Rendered:
         return pdf.render_placeholder(document, reason)
     stats.problems += [problem | {"reason": n, "placeholder": False} for n in rendered.notes]
     return rendered
-
-
-def _cover(cycle, common, body, documents, *, version, built_by, started) -> pdf.Rendered:
-    """The cover and the table of contents, drawn once the other parts know their pages."""
-    context = common | {"version": version, "built_by": built_by, "built_at": started,
-                        "approved": len(documents)}  # fmt: skip
-    return contents_cover("pdf/dossier_cover.html", context, body, nested=range(1, len(body) - 1))
 
 
 def contents_cover(
@@ -512,10 +571,14 @@ def _outline_item(item: dict, start: int) -> pikepdf.OutlineItem:
     return node
 
 
+def folio_key(chunk: int, language: str) -> str:
+    return content_key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
+
+
 def folio_sheet(chunk: int, language: str) -> pdf.Rendered:
     """Pages carrying only a page number (chunk 0: pages 1–100, chunk 1: 101–200, …), cached."""
     first = chunk * FOLIO_CHUNK + 1
-    key = content_key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
+    key = folio_key(chunk, language)
     with translation.override(language):
         html = render_to_string(
             "pdf/folio.html",

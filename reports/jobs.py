@@ -16,8 +16,6 @@
 
 import functools
 import logging
-import os
-import socket
 from datetime import timedelta
 from typing import cast
 
@@ -31,10 +29,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import heartbeat
 from core import tasks as core_tasks
 from indicators.models import ReviewCycle
-from reports import dossier, pdf
-from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
+from reports import compiling, pdf
+from reports.models import CompilePart, JobStatus, PartStatus, RenderJob, ReportFile, ReportKind
 from reviews.models import Review, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -57,12 +56,20 @@ def _task(name: str):
 
 
 def _enqueue(job: RenderJob, *, countdown: int = 0) -> None:
-    transaction.on_commit(functools.partial(_send, job.pk, countdown=countdown))
+    transaction.on_commit(functools.partial(_send, job.pk, countdown=countdown, kind=job.kind))
 
 
-def _send(job_id: int, *, countdown: int = 0) -> bool:
+def _queue(kind: str) -> str | None:
+    """Compiles (the dossier, packs) on the compile queue; country PDFs on the default one."""
+    return None if kind == ReportKind.REVIEW else compiling.queue()
+
+
+def _send(job_id: int, *, countdown: int = 0, kind: str = ReportKind.REVIEW) -> bool:
     """Send the job's task; when the broker is unreachable, mark the job for the sweeper."""
-    sent = core_tasks.publish(_task("run_render_job"), (job_id,), countdown=countdown or None)
+    options: dict = {"countdown": countdown or None}
+    if _queue(kind):
+        options["queue"] = _queue(kind)
+    sent = core_tasks.publish(_task("run_render_job"), (job_id,), **options)
     if not sent:
         _mark_unsent(job_id, True)
     return sent
@@ -167,25 +174,17 @@ def retry(job: RenderJob, *, by: User) -> RenderJob:
 
 
 def _me() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return heartbeat.me()
 
 
 def _claim_is_dead(job: RenderJob) -> bool:
-    """The process that claimed the job is gone (same host), or it has been silent too long."""
+    """The process that claimed the job stopped beating (on whatever host it ran), or it has
+    held the claim too long."""
     if job.started_at and timezone.now() - job.started_at > timedelta(
         seconds=settings.RENDER_STUCK_AFTER
     ):
         return True
-    host, _sep, pid = job.worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdecimal():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not heartbeat.alive(job.worker)
 
 
 def claim(job_id: int) -> RenderJob | None:
@@ -196,13 +195,14 @@ def claim(job_id: int) -> RenderJob | None:
             return None
         if job.not_before and job.not_before > timezone.now():
             return None  # debounced: a later message runs it
-        if job.status == JobStatus.RUNNING and not _claim_is_dead(job):
-            return None
+        if job.status == JobStatus.RUNNING and (job.parts.exists() or not _claim_is_dead(job)):
+            return None  # running; a compile's parts are followed by the sweeper
         if job.attempts >= MAX_ATTEMPTS:
             job.status, job.finished_at = JobStatus.FAILED, timezone.now()
             job.error = job.error or f"Gave up after {job.attempts} attempts (the worker stopped)."
             job.save(update_fields=["status", "finished_at", "error"])
             return None
+        heartbeat.beat()
         job.status, job.attempts, job.worker = JobStatus.RUNNING, job.attempts + 1, _me()
         job.started_at, job.error = timezone.now(), ""
         job.save(update_fields=["status", "attempts", "worker", "started_at", "error"])
@@ -216,6 +216,9 @@ def run(job_id: int) -> str:
         return "skipped"
     try:
         rendered, stats = render(job)
+    except compiling.Pending:  # its parts are on the compile queue; their join finishes it
+        job.refresh_from_db(fields=["status"])
+        return job.status if job.is_finished else "running"
     except pdf.DrawError as error:  # the review's own content: trying again changes nothing
         with translation.override(job.language):
             reason = _("This review could not be drawn: %(reason)s") % {"reason": error}
@@ -237,15 +240,39 @@ def render(job: RenderJob) -> tuple[pdf.Rendered, dict]:
         document = pdf.review_document(review, snapshot, draft=job.draft, language=job.language)
         rendered = pdf.render_review(document)
         return rendered, {"problems": [{"reason": note} for note in rendered.notes]}
-    number = _next_number(job.cycle, job.language)
+    return compiling.start(job, **edition(job))
+
+
+def edition(job: RenderJob) -> dict:
+    """The number and author the compile's cover gives."""
     built_by = str(job.requested_by) if job.requested_by else ""
-    rendered, stats = dossier.compile_report(
-        job.cycle, language=job.language, version=number, built_by=built_by
-    )
-    return rendered, {
-        "chapters": stats.chapters, "rendered": stats.rendered,
-        "reused": stats.reused, "seconds": stats.seconds, "problems": stats.problems,
-    }  # fmt: skip
+    return {"version": _next_number(job.cycle, job.language), "built_by": built_by}
+
+
+def join(job_id: int) -> str:
+    """Join a compile whose parts are all drawn, and store its report (the join task)."""
+    job = compiling.begin_join(job_id)
+    if job is None:
+        return "skipped"
+    try:
+        rendered, stats = compiling.join(job, **edition(job))
+    except Exception as error:  # noqa: BLE001 — recorded on the job, which is tried again
+        logger.exception("Join of compile %s failed", job.pk)
+        fail(job, f"{type(error).__name__}: {error}")
+        return "failed"
+    return finish(job, rendered, stats)
+
+
+def draw_part(part_id: int) -> str:
+    """Draw one part of a compile (the part task); an error fails its job, tried again."""
+    try:
+        return compiling.draw_part(part_id)
+    except Exception as error:  # noqa: BLE001 — recorded on the job, which is tried again
+        logger.exception("Part %s of a compile failed", part_id)
+        part = CompilePart.objects.select_related("job").get(pk=part_id)
+        CompilePart.objects.filter(pk=part_id).update(status=PartStatus.WAITING, worker="")
+        fail(part.job, f"{type(error).__name__}: {error}")
+        return "failed"
 
 
 def _next_number(cycle, language: str) -> int:
@@ -320,7 +347,8 @@ def finish(job: RenderJob, rendered: pdf.Rendered, stats: dict) -> str:
 
 
 def sweep() -> int:
-    """Send again the jobs nobody is working on: unsent or lost messages, stopped workers."""
+    """Send again the jobs nobody is working on: unsent or lost messages, stopped workers; and
+    for a compile spread over workers, its parts and join left by dead or lost workers."""
     now = timezone.now()
     unsent = Q(status=JobStatus.QUEUED, unsent=True) & (
         Q(not_before__isnull=True) | Q(not_before__lte=now)
@@ -332,12 +360,15 @@ def sweep() -> int:
         )
         | Q(not_before__lt=now - timedelta(seconds=settings.RENDER_QUEUED_GRACE))
     )
-    stuck = Q(
-        status=JobStatus.RUNNING,
-        started_at__lt=now - timedelta(seconds=settings.RENDER_STUCK_AFTER),
-    )
-    jobs = list(RenderJob.objects.filter(unsent | lost | stuck))
-    for job in jobs:
-        if _send(job.pk) and job.unsent:
-            _mark_unsent(job.pk, False)
-    return len(jobs)
+    sent = 0
+    for job in RenderJob.objects.filter(unsent | lost):
+        if _send(job.pk, kind=job.kind):
+            sent += 1
+            if job.unsent:
+                _mark_unsent(job.pk, False)
+    for job in RenderJob.objects.filter(status=JobStatus.RUNNING):
+        if job.parts.exists():
+            sent += compiling.sweep(job)
+        elif _claim_is_dead(job) and _send(job.pk, kind=job.kind):
+            sent += 1
+    return sent

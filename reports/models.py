@@ -194,6 +194,57 @@ class ReportFile(models.Model):
         return f"{review.country.iso3}-{slug}-review-v{version}{suffix}.pdf"
 
 
+class PartKind(models.TextChoices):
+    FRONT = "front", _("Front matter")
+    CHAPTER = "chapter", _("Chapter")
+    ANNEX = "annex", _("Annex")
+    FOLIO = "folio", _("Page numbers")
+
+
+class PartStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    DRAWING = "drawing", _("Being drawn")
+    DONE = "done", _("Done")
+
+
+class CompilePart(models.Model):
+    """One part of a compile spread over workers (reports/compiling.py): drawn by a task of
+    its own on the compile queue, or found in the chapter cache under its content key."""
+
+    job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="parts")
+    order = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=PartKind.choices)
+    key = models.CharField(max_length=64)  # the content key: the chapter cache's
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chunk = models.PositiveIntegerField(null=True, blank=True)  # a folio sheet's
+    html = models.TextField(blank=True)  # the front matter, as planned
+    status = models.CharField(max_length=10, choices=PartStatus.choices, default=PartStatus.WAITING)
+    # What the join takes: the key itself, or a placeholder's or a part drawn with notes,
+    # stored under keys of their own (the content key stays free for the next compile to try).
+    result = models.CharField(max_length=64, blank=True)
+    drawn = models.BooleanField(default=False)  # by this compile (False: reused from the cache)
+    worker = models.CharField(max_length=200, blank=True)  # host:pid of its claim
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)  # drawing time, when drawn
+    problems = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "order"], name="one_part_per_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.order} {self.kind} {self.status}"
+
+
 class ChapterCache(models.Model):
     """A rendered part of the compiled report, stored under the hash of what it was made from."""
 

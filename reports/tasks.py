@@ -11,6 +11,19 @@ def run_render_job(job_id: int) -> str:
     return jobs.run(job_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def draw_compile_part(part_id: int) -> str:
+    """Draw one part of a compile spread over workers (reports/compiling.py); safe to run
+    twice: a part found done is left alone."""
+    return jobs.draw_part(part_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def join_compile(job_id: int) -> str:
+    """Join a compile whose parts are all drawn and store its report (once)."""
+    return jobs.join(job_id)
+
+
 @shared_task
 def sweep_render_jobs() -> int:
     """Send again the render jobs whose message was lost or whose worker stopped."""

@@ -18,7 +18,7 @@ from accounts.access import any_permission_required, permission_required
 from accounts.http import PortalRequest
 from countries.models import Region
 from indicators.models import CycleStatus, ReviewCycle
-from reports import jobs
+from reports import compiling, jobs
 from reports.models import Download, RenderJob, ReportFile, ReportKind
 
 
@@ -118,9 +118,10 @@ def job_detail(request: PortalRequest, pk: int) -> HttpResponse:
     )
     template = "reports/job.html#job-status" if request.htmx else "reports/job.html"
     report = ReportFile.objects.filter(job=job).first()
-    return render(
-        request, template, {"job": job, "report": report, "max_attempts": jobs.MAX_ATTEMPTS}
-    )
+    done, needed = compiling.progress(job)
+    context = {"job": job, "report": report, "max_attempts": jobs.MAX_ATTEMPTS,
+               "parts_done": done, "parts_needed": needed}  # fmt: skip
+    return render(request, template, context)
 
 
 @require_POST

@@ -67,7 +67,7 @@ def spawn_worker(settings, log: Path, queue: str, *, concurrency: int = 1, env=N
     } | (env or {})  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", f"{queue},{queue}-compile",
              "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
             cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
