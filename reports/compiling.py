@@ -147,6 +147,7 @@ def draw_part(part_id: int) -> str:
         drawn = not dossier.cached_keys([part.key])
         rendered = dossier.draw(job.cycle, job.language, _planned(part), stats)
         result = part.key
+        dossier.linkable(rendered, forms=part.kind == "folio")  # ready for the join
         if not dossier.cached_keys([part.key]):
             # a placeholder, a chapter drawn with notes, or content changed since the plan:
             # kept under a key of its own for the join, the content key left to try again

@@ -23,19 +23,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pikepdf
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pikepdf import Name
 
 from countries.models import Country, Region
 from indicators import matrix_io
 from indicators.models import Indicator, IndicatorType, ReviewCycle
-from reports import charts, names, pdf, success, worldmap
+from reports import charts, linker, names, pdf, success, worldmap
 from reports.models import ChapterCache
 from reviews.models import Review, ReviewStatus
 
@@ -446,129 +444,59 @@ def contents_cover(
 def merge(
     parts: list[pdf.Rendered], *, chapters_from: int, chapter_count: int, language: str, title: str
 ) -> pdf.Rendered:
-    """One tagged PDF from the tagged parts: pages in order, their structure trees joined under
-    one Document, page numbers laid over as artifacts, one outline."""
-    out = pikepdf.new()
-    structure = _Structure(out)
-    sources = []
-    starts = []
+    """One tagged PDF from the tagged parts (reports/linker.py, one part in memory at a time):
+    pages in order, their structure trees joined under one Document, page numbers laid over
+    as artifacts from the cached folio sheets, one outline."""
+    out = io.BytesIO()
+    joined = linker.Linker(out)
+    starts, page = [], 0
     for part in parts:
-        source = pikepdf.open(io.BytesIO(part.pdf))
-        sources.append(source)
-        starts.append(len(out.pages))
-        out.pages.extend(source.pages)
-        structure.add(source, out.pages[starts[-1] :])
-    structure.finish()
-    total = len(out.pages)
-    sheets: dict[int, pikepdf.Pdf] = {}
-    for index in range(1, total):  # the cover carries no number
-        chunk = index // FOLIO_CHUNK
-        if chunk not in sheets:
-            sheets[chunk] = pikepdf.open(io.BytesIO(folio_sheet(chunk, language).pdf))
-            sources.append(sheets[chunk])
-        _number_page(out, out.pages[index], sheets[chunk].pages[index % FOLIO_CHUNK])
-    with out.open_outline() as outline:
-        chapter_parent = None
-        for number, (part, start) in enumerate(zip(parts, starts, strict=True)):
-            if number == 0:
-                continue
-            is_chapter = chapters_from <= number < chapters_from + chapter_count
-            for item in part.outline:
-                node = _outline_item(item, start)
-                if is_chapter and chapter_parent is not None:
-                    chapter_parent.children.append(node)
-                else:
-                    outline.root.append(node)
-            if number == chapters_from - 1 and outline.root:
-                # The front matter ends with the "Country reviews" heading: chapters hang there.
-                chapter_parent = outline.root[-1]
-    out.Root.Lang = pikepdf.String(language)
-    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-    out.docinfo["/Title"] = title
-    out.docinfo["/Author"] = "UN-Habitat"
-    out.docinfo["/Producer"] = (
-        f"Safer Cities Review Portal, WeasyPrint, pikepdf {pikepdf.__version__}"
-    )
-    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["dc:title"] = title
-        meta["dc:language"] = [language]
-    buffer = io.BytesIO()
-    # Object streams: the parts' structure trees are many small objects (a third of the size).
-    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for source in sources:
-        source.close()
-    return pdf.Rendered(buffer.getvalue(), total, [])
+        starts.append(page)
+        joined.add(linkable(part))
+        page += part.pages
+    folios: list[int] = []  # page i carries the number i + 1 (the cover none)
+    for chunk in range(-(-page // FOLIO_CHUNK)):
+        sheet = linkable(folio_sheet(chunk, language), forms=True)
+        base, _keybase = joined.add(sheet)
+        folios += [base + form for form in sheet.forms]
+    folios[0] = 0
+    outline: list = []
+    chapter_parent: list | None = None
+    for number, (part, start) in enumerate(zip(parts, starts, strict=True)):
+        if number == 0:
+            continue
+        is_chapter = chapters_from <= number < chapters_from + chapter_count
+        for item in part.outline:
+            node = _outline_item(item, start)
+            if is_chapter and chapter_parent is not None:
+                chapter_parent.append(node)
+            else:
+                outline.append(node)
+        if number == chapters_from - 1 and outline:
+            # The front matter ends with the "Country reviews" heading: chapters hang there.
+            chapter_parent = outline[-1][2]
+    total = joined.finish(folios=folios[:page], outline=outline, language=language, title=title)
+    return pdf.Rendered(out.getvalue(), total, [])
 
 
-class _Structure:
-    """The parts' structure trees (tags) joined into one: each part's Document element becomes
-    a Part of the dossier's Document, and the keys that tie pages and annotations to their
-    elements (the parent tree) are renumbered after the parts before it."""
-
-    def __init__(self, out: pikepdf.Pdf):
-        self.out = out
-        self.nums = pikepdf.Array()
-        self.top = out.make_indirect(
-            pikepdf.Dictionary(Type=Name.StructElem, S=Name.Document, K=pikepdf.Array())
-        )
-        self.offset = 0
-        self.role_map = pikepdf.Dictionary()
-
-    def add(self, source: pikepdf.Pdf, pages) -> None:
-        tree = source.Root.get("/StructTreeRoot")
-        if tree is None:
-            return
-        # Copied with the same mapping as the pages, so /Pg points at the dossier's pages.
-        copied = self.out.copy_foreign(tree)
-        nums, size = copied.ParentTree.Nums, 0
-        for i in range(0, len(nums), 2):
-            key = int(nums[i])
-            self.nums.extend([key + self.offset, nums[i + 1]])  # type: ignore[list-item]  # pikepdf turns ints into PDF numbers
-            size = max(size, key + 1)
-        for page in pages:
-            if "/StructParents" in page.obj:
-                page.obj.StructParents = int(page.obj.StructParents) + self.offset
-            for annotation in page.obj.get("/Annots", []):
-                if "/StructParent" in annotation:
-                    annotation.StructParent = int(annotation.StructParent) + self.offset
-        kids = copied.K if isinstance(copied.K, pikepdf.Array) else [copied.K]
-        for kid in kids:
-            kid.P = self.top
-            if kid.get("/S") == Name.Document:
-                kid.S = Name.Part
-            self.top.K.append(kid)
-        if "/RoleMap" in copied:
-            for name, value in copied.RoleMap.items():
-                self.role_map[name] = value
-        self.offset += size
-
-    def finish(self) -> None:
-        root = self.out.make_indirect(
-            pikepdf.Dictionary(
-                Type=Name.StructTreeRoot, K=pikepdf.Array([self.top]),
-                ParentTree=self.out.make_indirect(pikepdf.Dictionary(Nums=self.nums)),
-                ParentTreeNextKey=self.offset,
-            )
-        )  # fmt: skip
-        if self.role_map:
-            root.RoleMap = self.role_map
-        self.top.P = root
-        self.out.Root.StructTreeRoot = root
-        self.out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+def linkable(part: pdf.Rendered, *, forms: bool = False) -> linker.Linkable:
+    """The part made linkable (reports/linker.py), kept in the file store by the part's hash:
+    prepared once, when the part is first drawn or joined."""
+    name = f"links/{part.sha256}{'-forms' if forms else ''}.v{linker.VERSION}.link"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            try:
+                return linker.loads(handle.read())
+            except (ValueError, KeyError):
+                default_storage.delete(name)  # cut short: prepared again
+    prepared = linker.prepare(part.pdf, forms=forms)
+    default_storage.save(name, ContentFile(linker.dumps(prepared)))
+    return prepared
 
 
-def _number_page(out: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page) -> None:
-    """Draw the page number of `sheet` over `page`, marked as an artifact (not content)."""
-    form = out.copy_foreign(sheet.as_form_xobject())
-    name = page.add_resource(form, Name.XObject, prefix="Folio")
-    page.contents_add(out.make_stream(b"q"), prepend=True)
-    page.contents_add(out.make_stream(b"Q /Artifact BMC q " + bytes(name) + b" Do Q EMC"))
-
-
-def _outline_item(item: dict, start: int) -> pikepdf.OutlineItem:
-    node = pikepdf.OutlineItem(item["title"], start + item["page"])
-    node.children.extend(_outline_item(child, start) for child in item["children"])
-    return node
+def _outline_item(item: dict, start: int) -> tuple[str, int, list]:
+    return (item["title"], start + item["page"],
+            [_outline_item(child, start) for child in item["children"]])  # fmt: skip
 
 
 def folio_key(chunk: int, language: str) -> str:
