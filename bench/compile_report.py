@@ -494,8 +494,8 @@ class Timers:
         self.wrap(dossier, "synthesis", "front: synthesis tables and charts")
         self.order.append(self.FRONT)
         self.wrap(pdf, "render_review", "chapters: render_review")
-        self.wrap(dossier, "_cover", "cover and contents: _cover")
-        self.wrap(dossier, "merge", "merge with pikepdf (folio sheets drawn when not cached)")
+        self.wrap(dossier, "contents_cover", "cover and contents: contents_cover")
+        self.wrap(dossier, "merge", "join: reports/linker.py (folio sheets drawn when not cached)")
         self.wrap(pdf, "render_html", None)
 
     @staticmethod
@@ -598,9 +598,11 @@ def clear_cache() -> dict:
     from reports.models import ChapterCache
 
     rows, _by_model = ChapterCache.objects.all().delete()
-    folder = Path(default_storage.location) / "chapters"
-    files = len(list(folder.glob("*"))) if folder.exists() else 0
-    shutil.rmtree(folder, ignore_errors=True)
+    files = 0
+    for name in ("chapters", "links"):  # the parts, and the parts made linkable
+        folder = Path(default_storage.location) / name
+        files += len(list(folder.glob("*"))) if folder.exists() else 0
+        shutil.rmtree(folder, ignore_errors=True)
     return {"cache_rows_deleted": rows, "cache_files_deleted": files}
 
 
@@ -743,7 +745,60 @@ def job_phase(_round: int) -> dict:
 
 # --- The driver ----------------------------------------------------------------------------
 
+
+def workers_phase(_round: int) -> dict:
+    """The full compile by 1 worker node, then by 2, each on an empty cache (issue 21)."""
+    import compile_workers
+
+    migrate()
+    cycle = the_cycle()
+    clear_cache()
+    one = compile_workers.compile_with(cycle, 1, "workers-1")
+    clear_cache()
+    two = compile_workers.compile_with(cycle, 2, "workers-2")
+    return {"one": one, "two": two, "ratio": round(two["wall_seconds"] / one["wall_seconds"], 3),
+            "projection": compile_workers.projection(one), "loadavg": loadavg()}  # fmt: skip
+
+
+def rebuild_phase(round_: int) -> dict:
+    """One review changes; the compile again, by 1 worker node, on the warm cache."""
+    import compile_workers
+
+    migrate()
+    cycle = the_cycle()
+    changed = change_one_review(cycle)
+    result = compile_workers.compile_with(cycle, 1, f"rebuild-{round_}")
+    full = load_result("workers")["one"]["wall_seconds"]
+    return changed | result | {"ratio": round(result["wall_seconds"] / full, 4)}
+
+
+def series_phase(size: int) -> dict:
+    """The join of the first `size` chapters (drawn before: from the cache), in this process:
+    its peak memory, which should not grow with the number of reviews."""
+    from django.utils import timezone
+
+    from reports import dossier
+
+    cycle = the_cycle()
+    planned = dossier.plan(cycle, "en")
+    chapters = [p for p in planned.parts if p.kind == "chapter"][:size]
+    parts = [planned.parts[0], *chapters, *(p for p in planned.parts if p.kind == "annex")]
+    stats = dossier.CompileStats()
+    body = [dossier.draw(cycle, "en", part, stats) for part in parts]
+    before = peak_rss_mib()
+    started = time.perf_counter()
+    joined = dossier.join(cycle, "en", body, chapters=len(chapters), version=1, built_by="bench",
+                          started=timezone.now())  # fmt: skip
+    return {"reviews": len(chapters), "join_seconds": round(time.perf_counter() - started, 2),
+            "pages": joined.pages, "bytes": len(joined.pdf),
+            "peak_rss_before_join_mib": round(before, 1),
+            "peak_rss_mib": round(peak_rss_mib(), 1)}  # fmt: skip
+
+
 WORK = {
+    "workers": workers_phase,
+    "rebuild": rebuild_phase,
+    "series": series_phase,
     "build": lambda _round: build(),
     "compile": compile_phase,
     "recompile": recompile_phase,
@@ -753,7 +808,9 @@ WORK = {
 
 
 def result_name(phase: str, round_: int) -> str:
-    return f"recompile-{round_}" if phase == "recompile" else phase
+    if phase in ("recompile", "rebuild", "series"):
+        return f"{phase}-{round_}"
+    return phase
 
 
 def run_phase(phase: str, round_: int = 1) -> dict:

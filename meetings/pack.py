@@ -164,11 +164,11 @@ def render_pdf(meeting: Meeting, language: str) -> tuple[pdf.Rendered, dossier.C
             count=False,
         )
         body = [comparison, *countries]
-        cover = dossier.contents_cover(
+        covers = dossier.contents_cover(
             "pdf/pack_cover.html", common | {"built_at": started}, body, nested=range(1, len(body))
         )
         title = _("Benchmarking pack: %(meeting)s") % {"meeting": meeting.title}
-    merged = dossier.merge([cover, *body], chapters_from=2, chapter_count=len(countries),
+    merged = dossier.merge([*covers, *body], chapters_from=3, chapter_count=len(countries),
                            language=language, title=title)  # fmt: skip
     stats.seconds = round((timezone.now() - started).total_seconds(), 2)
     return merged, stats

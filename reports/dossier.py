@@ -364,13 +364,13 @@ def join(
         common = {"cycle": cycle, "language": language, "dir": pdf.direction(language)}
         context = common | {"version": version, "built_by": built_by, "built_at": started,
                             "approved": chapters}  # fmt: skip
-        cover = contents_cover(
+        covers = contents_cover(
             "pdf/dossier_cover.html", context, body, nested=range(1, len(body) - 1)
         )
         title = _("%(cycle)s: compiled report of the voluntary country reviews") % {
             "cycle": names.cycle_name(cycle)
         }
-    return merge([cover, *body], chapters_from=2, chapter_count=chapters, language=language,
+    return merge([*covers, *body], chapters_from=3, chapter_count=chapters, language=language,
                  title=title)  # fmt: skip
 
 
@@ -418,10 +418,12 @@ def chapter(document: pdf.ReviewDocument, stats: CompileStats) -> pdf.Rendered:
 
 def contents_cover(
     template: str, context: dict, body: list[pdf.Rendered], *, nested
-) -> pdf.Rendered:
-    """A cover and contents (`template`, given `entries` and `total_pages`) for the parts of
-    `body`, which follow it; the outline entries of the parts in `nested` are indented. The
-    contents are drawn again until their own length is what the page numbers assumed."""
+) -> list[pdf.Rendered]:
+    """A cover (`template`, given `total_pages`) and the contents of the parts of `body`, which
+    follow them; the outline entries of the parts in `nested` are indented. The contents are
+    cached by what they list (a recompile whose page numbers did not move draws the cover
+    only), and drawn again until their own length is what the page numbers assumed."""
+    language = context["language"]
     toc_pages = 1
     for _attempt in range(4):
         first = 1 + toc_pages + 1  # cover, contents, then the first page of the first part
@@ -433,12 +435,17 @@ def contents_cover(
                     {"title": item["title"], "page": page + item["page"], "level": level}
                 )
             page += part.pages
-        html = render_to_string(template, context | {"entries": entries, "total_pages": page - 1})
-        cover = pdf.render_html(html)
-        if cover.pages == 1 + toc_pages:
-            return cover
-        toc_pages = cover.pages - 1
-    return cover
+        html = render_to_string(
+            "pdf/contents_part.html",
+            {"entries": entries, "language": language, "dir": pdf.direction(language)},
+        )
+        key = content_key("contents", pdf.TEMPLATE_VERSION, html)
+        contents = cached(key, lambda html=html: pdf.render_html(html), count=False)
+        if contents.pages == toc_pages:
+            break
+        toc_pages = contents.pages
+    cover = pdf.render_html(render_to_string(template, context | {"total_pages": page - 1}))
+    return [cover, contents]
 
 
 def merge(
@@ -464,7 +471,7 @@ def merge(
     chapter_parent: list | None = None
     for number, (part, start) in enumerate(zip(parts, starts, strict=True)):
         if number == 0:
-            continue
+            continue  # the cover
         is_chapter = chapters_from <= number < chapters_from + chapter_count
         for item in part.outline:
             node = _outline_item(item, start)
