@@ -55,7 +55,8 @@ class Worker:
 
 
 def spawn_worker(settings, log: Path, queue: str, *, concurrency: int = 1, env=None,
-                 mail: Path | None = None) -> Worker:  # fmt: skip
+                 mail: Path | None = None, extra: tuple = (),
+                 queues: str | None = None) -> Worker:  # fmt: skip
     """A real Celery worker (prefork) on `queue`, with the test's database and storage; call
     its `wait_ready` once it is in the list the test stops."""
     storage = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
@@ -67,9 +68,9 @@ def spawn_worker(settings, log: Path, queue: str, *, concurrency: int = 1, env=N
     } | (env or {})  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", f"{queue},{queue}-compile",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues or f"{queue},{queue}-compile",
              "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+             "--without-mingle", "--without-heartbeat", "--loglevel=INFO", *extra],
             cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     return Worker(process, log, storage, mail)
