@@ -115,7 +115,7 @@ def part_key(part: Part, language: str) -> str:
     """The hash of everything a country's part shows: the same in every pack it is part of."""
     assert part.review is not None and part.snapshot is not None
     return dossier.content_key(
-        "pack-country", pdf.TEMPLATE_VERSION, language, part.country.name, part.country.iso3,
+        "pack-country", pdf.version(language), language, part.country.name, part.country.iso3,
         names.cycle_name(part.review.cycle), part.review.language, part.approved,
         part.snapshot.version, part.snapshot.content,
     )  # fmt: skip
@@ -153,7 +153,7 @@ def render_pdf(meeting: Meeting, language: str) -> tuple[pdf.Rendered, dossier.C
         ]
         stats.chapters = len(countries)
         comparison_key = dossier.content_key(
-            "pack-comparison", pdf.TEMPLATE_VERSION, language, names.cycle_name(meeting.cycle),
+            "pack-comparison", pdf.version(language), language, names.cycle_name(meeting.cycle),
             [p.country.name for p in every], keys,
         )  # fmt: skip
         comparison = dossier.cached(

@@ -317,11 +317,11 @@ def plan(cycle: ReviewCycle, language: str) -> Plan:
             },
         )
         annex_key = content_key(
-            "annex", pdf.TEMPLATE_VERSION, language, names.cycle_name(cycle), matrix.pk,
+            "annex", pdf.version(language), language, names.cycle_name(cycle), matrix.pk,
             matrix_io.export_rows(matrix),
         )  # fmt: skip
     parts = [
-        Planned("front", content_key("front", pdf.TEMPLATE_VERSION, front_html), html=front_html),
+        Planned("front", content_key("front", pdf.version(language), front_html), html=front_html),
         *(Planned("chapter", d.content_key("chapter"), document=d) for d in documents),
         Planned("annex", annex_key),
     ]
@@ -439,7 +439,7 @@ def contents_cover(
             "pdf/contents_part.html",
             {"entries": entries, "language": language, "dir": pdf.direction(language)},
         )
-        key = content_key("contents", pdf.TEMPLATE_VERSION, html)
+        key = content_key("contents", pdf.version(language), html)
         contents = cached(key, lambda html=html: pdf.render_html(html), count=False)
         if contents.pages == toc_pages:
             break
@@ -507,7 +507,7 @@ def _outline_item(item: dict, start: int) -> tuple[str, int, list]:
 
 
 def folio_key(chunk: int, language: str) -> str:
-    return content_key("folio", pdf.TEMPLATE_VERSION, language, chunk, FOLIO_CHUNK)
+    return content_key("folio", pdf.version(language), language, chunk, FOLIO_CHUNK)
 
 
 def folio_sheet(chunk: int, language: str) -> pdf.Rendered:

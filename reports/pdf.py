@@ -6,6 +6,7 @@ images. Text comes from Django templates with autoescaping, so what a country wr
 never markup.
 """
 
+import functools
 import hashlib
 import io
 import json
@@ -32,6 +33,21 @@ logger = logging.getLogger(__name__)
 
 # Bump when the templates or styles change in a way that must re-render cached chapters.
 TEMPLATE_VERSION = "2026-12-04.2"
+
+
+@functools.cache
+def version(language: str) -> str:
+    """What a cached part's key holds of how it is drawn in `language`: the templates'
+    version and the hash of the language's compiled catalogue, so that a new translation
+    redraws the parts it changes instead of leaving cached parts in the old words."""
+    digest = hashlib.sha256()
+    for root in settings.LOCALE_PATHS:
+        catalogue = Path(root) / translation.to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if catalogue.is_file():
+            digest.update(catalogue.read_bytes())
+    return f"{TEMPLATE_VERSION}:{digest.hexdigest()[:16]}"
+
+
 # What `asset:` may hand WeasyPrint from static/: stylesheets and the portal's own SVG images.
 ASSET_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
@@ -143,7 +159,7 @@ class ReviewDocument:
             else None
         )
         payload = {
-            "template": TEMPLATE_VERSION,
+            "template": version(self.language),
             "mode": mode,
             "language": self.language,
             "country": [self.review.country.name, self.review.country.iso3],
