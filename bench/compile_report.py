@@ -1,6 +1,7 @@
 """Benchmark of the compiled Assembly report (reports/dossier.py) at full scale.
 
     .venv/bin/python bench/compile_report.py all        # build, then measure; writes RESULTS.md
+    .venv/bin/python bench/compile_report.py spread     # the compile over worker nodes (issue 21)
 
 Phases (each `all` runs in a fresh subprocess, so the peak memory reported is per phase):
 
@@ -17,6 +18,9 @@ Phases (each `all` runs in a fresh subprocess, so the peak memory reported is pe
     job        the same compile through the render-job path (jobs.request_compile + jobs.run,
                which stores a ReportFile), on the warm cache.
     report     writes bench/RESULTS.md from the phases' JSON results.
+    workers    (spread) the full compile by 1, then 2 worker nodes (bench/compile_workers.py);
+    rebuild    (spread) one change, then the compile by 1 node; 3 rounds;
+    series     (spread) the join alone on the first 50, 100 and 193 chapters: its memory.
 
 The bench has its own database (DATABASE_URL, default portal_bench on 127.0.0.1:5432, created
 when missing) and its own storage root (PRIVATE_STORAGE_ROOT, default var/bench-storage).
@@ -1096,9 +1100,73 @@ def write_results() -> None:
     print(f"Wrote {RESULTS_MD.relative_to(ROOT)}")
 
 
+def write_workers_section() -> None:
+    """The section "The compile spread over workers" of RESULTS.md, from the phases workers,
+    rebuild-1…3 and series-50/100/193 (issue 21)."""
+    spread = load_result("workers")
+    one, two = spread["one"], spread["two"]
+    rebuilds = [load_result(f"rebuild-{n}") for n in range(1, ROUNDS + 1)]
+    series = [load_result(f"series-{n}") for n in (50, 100, 193)]
+    peaks = [mib for run in (one, two, *rebuilds) for node in run["peak_rss_mib_per_process"].values()
+             for mib in node.values()]  # fmt: skip
+    projection = spread["projection"]
+    lines = [
+        "## The compile spread over workers",
+        "",
+        f"Measured on {now()} by `bench/compile_report.py workers`, `rebuild` (3 rounds) and "
+        f"`series` (`bench/compile_workers.py`), at `{git_commit()}`. Each worker node is its "
+        "own `celery worker` process with one pool child and its own host name, on the bench "
+        "database, the bench file store and the machine's Redis; the compile is asked for as "
+        "the portal asks for it and timed from the request to the report stored. Machine: "
+        f"{machine()['cpu']}; load average {spread['loadavg']} at the end.",
+        "",
+        "| Full compile, empty cache | 1 worker node | 2 worker nodes |",
+        "|---|---|---|",
+        f"| Wall time | **{one['wall_seconds']} s** | **{two['wall_seconds']} s** "
+        f"({spread['ratio']:.0%} of 1) |",
+        f"| CPU time per node | {one['cpu_seconds_per_node']} | {two['cpu_seconds_per_node']} |",
+        f"| Parts drawn per worker | {one['parts_per_worker']} | {two['parts_per_worker']} |",
+        f"| Parts / drawn | {one['parts']} / {one['parts_drawn']} | {two['parts']} / "
+        f"{two['parts_drawn']} |",
+        f"| Plan, join | {one['plan_seconds']} s, {one['join_seconds']} s | "
+        f"{two['plan_seconds']} s, {two['join_seconds']} s |",
+        f"| Pages, size | {one['pages']:,}, {one['bytes'] / 2**20:.1f} MiB | {two['pages']:,}, "
+        f"{two['bytes'] / 2**20:.1f} MiB |",
+        "",
+        f"Projection from the 1-node run's part times (not measured): critical path "
+        f"{projection['critical_path_seconds']} s; 4 workers ≈ "
+        f"{projection['4_workers_seconds']} s, 8 ≈ {projection['8_workers_seconds']} s, 16 ≈ "
+        f"{projection['16_workers_seconds']} s (parts handed out longest first to the worker "
+        "free first, plus the plan and the join).",
+        "",
+        "One change, then the compile again (1 worker node, warm cache):",
+        "",
+        "| Round | Wall | Of the 1-node full compile | Chapters drawn / reused | Parts drawn |",
+        "|---|---|---|---|---|",
+        *(f"| {n} | {r['wall_seconds']} s | {r['ratio']:.1%} | {r['chapters_drawn']} / "
+          f"{r['chapters_reused']} | {r['parts_drawn']} |"
+          for n, r in enumerate(rebuilds, 1)),  # fmt: skip
+        "",
+        f"Peak resident memory of every process of these compiles: at most **{max(peaks):.0f} "
+        "MiB**. The join alone, in a process of its own, on the first N chapters:",
+        "",
+        "| Reviews | Join | Pages | Output | Peak RSS of the process |",
+        "|---|---|---|---|---|",
+        *(f"| {r['reviews']} | {r['join_seconds']} s | {r['pages']:,} | "
+          f"{r['bytes'] / 2**20:.1f} MiB | {r['process']['peak_rss_mib']} MiB |" for r in series),
+        "",
+    ]  # fmt: skip
+    replace_section("## The compile spread over workers", lines)
+
+
+def git_commit() -> str:
+    return subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()[:80]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("phase", choices=[*WORK, "report", "all"])
+    parser.add_argument("phase", choices=[*WORK, "report", "all", "spread"])
     parser.add_argument("--round", type=int, default=1, help="recompile: which round")
     args = parser.parse_args()
     if args.phase == "all":
@@ -1114,6 +1182,14 @@ def main() -> None:
         run_phase("job")
         (OUT / "machine-end.json").write_text(json.dumps(machine(), indent=2))
         write_results()
+        return
+    if args.phase == "spread":  # workers, rebuild ×3, series: each in a fresh process
+        run_phase("workers")
+        for round_ in range(1, ROUNDS + 1):
+            run_phase("rebuild", round_)
+        for size in (50, 100, 193):
+            run_phase("series", size)
+        write_workers_section()
         return
     if args.phase == "report":
         write_results()
