@@ -22,8 +22,8 @@ from indicators import services as cycle_services
 from indicators.models import ReviewCycle
 from reports import jobs
 from reports.models import JobStatus, PartStatus, RenderJob, ReportFile, ReportKind
-from tests.reports.test_faults import QUEUE, broker  # noqa: F401  (the fixture)
 from tests.support import factories
+from tests.support.broker import QUEUE
 from tests.support.reviews import make_approved_review
 from tests.support.workers import Worker, spawn_worker, stop_workers
 
@@ -33,7 +33,7 @@ SECONDS = 180
 
 
 @pytest.fixture
-def nodes(broker, tmp_path, settings):  # noqa: F811
+def nodes(broker, tmp_path, settings):
     started: list[Worker] = []
 
     def start(name: str, *, sweeper: bool = False) -> Worker:
@@ -189,10 +189,10 @@ def test_an_email_and_a_country_pdf_asked_for_during_a_compile_are_done_within_t
     base_data,
     secretariat_admin,
     reviewer,
-    broker,  # noqa: F811
+    broker,
     settings,
     monkeypatch,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     cycle = cycle_services.open_cycle(
         ReviewCycle.objects.get(name="2021–2023 review cycle"), by=secretariat_admin

@@ -14,18 +14,13 @@ kill -9 of a worker child mid-render is tests/reports/test_worker_kill.py.
 
 import email
 import re
-import socket
-import subprocess
 import time
-from dataclasses import dataclass
 from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
-import redis
 
 from accounts.roles import Role
-from config.celery import app as celery_app
 from core.tasks import publish
 from countries.models import Country
 from indicators import services as cycle_services
@@ -36,85 +31,12 @@ from reports.models import JobStatus, RenderJob, ReportFile, ReportKind
 from reviews import services, tasks
 from reviews.models import Notification, ReviewStatus, Transition
 from tests.support import factories
+from tests.support.broker import QUEUE
 from tests.support.clients import client_for
 from tests.support.reviews import fill
 from tests.support.workers import Worker, spawn_worker, stop_workers
 
-QUEUE = "portal-faults-test"
 SECONDS = 120
-
-
-# --- A Redis of the test's own ----------------------------------------------------------------
-
-
-@dataclass
-class RedisServer:
-    port: int
-    folder: Path
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=(self.folder / "redis.log").open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                assert self.process.poll() is None, (self.folder / "redis.log").read_text()
-                assert time.monotonic() < deadline, "redis-server did not answer"
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        self.process.kill()  # SIGKILL: what it held in memory is gone
-        self.process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def broker(tmp_path, monkeypatch):
-    """A running redis-server of this test's own, the broker of this process and its workers."""
-    server = RedisServer(free_port(), tmp_path / "redis")
-    server.folder.mkdir()
-    server.start()
-    saved = {
-        key: celery_app.conf[key]
-        for key in ("broker_url", "broker_transport_options", "task_default_queue")
-    }
-    celery_app.conf.update(
-        broker_url=server.url,
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 10},
-        task_default_queue=QUEUE,
-        task_always_eager=False,
-    )
-    _forget_connections()
-    monkeypatch.setenv("CELERY_BROKER_URL", server.url)  # for the worker's settings
-    yield server
-    if server.process.poll() is None:
-        server.kill()
-    celery_app.conf.update(saved)
-    _forget_connections()
-
-
-def _forget_connections() -> None:
-    """Make the app connect to the broker now configured (its pools keep the old one; they
-    stay open in kombu's registry for when that broker is configured again)."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 # --- A real worker ------------------------------------------------------------------------------
