@@ -108,9 +108,12 @@ def compile_with(cycle, nodes: int, tag: str) -> dict:
     from reports import jobs
     from reports.models import JobStatus, ReportFile
 
+    os.environ["CELERY_BROKER_URL"] = BROKER  # Celery reads it before its own configuration
     app.conf.broker_url = BROKER
     app.conf.task_default_queue = QUEUE
     app.conf.task_always_eager = False
+    app._pool = None  # connect to the broker now configured, not the bench's in-memory one
+    app.amqp._producer_pool = None
     _purge()
     admin, _reviewer = secretariat()
     started_nodes = [Node(f"node{i + 1}", OUT / f"{tag}-node{i + 1}.log") for i in range(nodes)]
