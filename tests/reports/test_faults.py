@@ -219,7 +219,10 @@ def test_a_compile_delivered_twice_makes_one_report_and_one_email(
     planned, skipped = sorted(re.findall(finished, log))
     assert planned in ("done", "running") and skipped == "skipped"
     wait_until(lambda: RenderJob.objects.get(pk=job.pk).is_finished, worker, "joined")
-    assert len(re.findall(r"join_compile\[[-0-9a-f]+\] succeeded", worker.log_text())) == 1
+    # The last two parts, done at once by the two children, may both send the join: one joins.
+    joins = re.findall(r"join_compile\[[-0-9a-f]+\] succeeded in [0-9.]+s: '(\w+)'",
+                       worker.log_text())  # fmt: skip
+    assert joins.count("done") == 1 and set(joins) <= {"done", "skipped"}
 
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.DONE, 1)
