@@ -32,18 +32,15 @@ OVERALL = "Kenya's review shows a mature policy; local data remain the main gap.
 RESPONSE = "Kenya welcomes the assessment and will run a national victimisation survey in 2027."
 
 
-@pytest.fixture
-def second_page(browser: Browser) -> Page:
+def _own_page(browser: Browser):
+    """A browser context of its own (its own cookies): one more person at the same time."""
     context = browser.new_context(locale="en-US")
     yield context.new_page()
     context.close()
 
 
-@pytest.fixture
-def third_page(browser: Browser) -> Page:
-    context = browser.new_context(locale="en-US")
-    yield context.new_page()
-    context.close()
+second_page = pytest.fixture(_own_page, name="second_page")
+third_page = pytest.fixture(_own_page, name="third_page")
 
 
 def check(page: Page, heading: str | re.Pattern) -> None:
