@@ -794,7 +794,7 @@ def series_phase(size: int) -> dict:
     joined = dossier.join(cycle, "en", body, chapters=len(chapters), version=1, built_by="bench",
                           started=timezone.now())  # fmt: skip
     return {"reviews": len(chapters), "join_seconds": round(time.perf_counter() - started, 2),
-            "pages": joined.pages, "bytes": len(joined.pdf),
+            "pages": joined.pages, "bytes": joined.size,
             "peak_rss_before_join_mib": round(before, 1),
             "peak_rss_mib": round(peak_rss_mib(), 1)}  # fmt: skip
 
@@ -1110,6 +1110,7 @@ def write_workers_section() -> None:
     peaks = [mib for run in (one, two, *rebuilds) for node in run["peak_rss_mib_per_process"].values()
              for mib in node.values()]  # fmt: skip
     projection = spread["projection"]
+    grown = series[-1]["process"]["peak_rss_mib"] - series[0]["process"]["peak_rss_mib"]
     lines = [
         "## The compile spread over workers",
         "",
@@ -1150,10 +1151,17 @@ def write_workers_section() -> None:
         f"Peak resident memory of every process of these compiles: at most **{max(peaks):.0f} "
         "MiB**. The join alone, in a process of its own, on the first N chapters:",
         "",
-        "| Reviews | Join | Pages | Output | Peak RSS of the process |",
-        "|---|---|---|---|---|",
+        "| Reviews | Join | Pages | Output | Peak RSS before the join | Peak RSS of the process |",
+        "|---|---|---|---|---|---|",
         *(f"| {r['reviews']} | {r['join_seconds']} s | {r['pages']:,} | "
-          f"{r['bytes'] / 2**20:.1f} MiB | {r['process']['peak_rss_mib']} MiB |" for r in series),
+          f"{r['bytes'] / 2**20:.1f} MiB | {r['peak_rss_before_join_mib']} MiB | "
+          f"{r['process']['peak_rss_mib']} MiB |" for r in series),
+        "",
+        f"From {series[0]['reviews']} to {series[-1]['reviews']} reviews the join's process "
+        f"peaked at {series[0]['process']['peak_rss_mib']} then "
+        f"{series[-1]['process']['peak_rss_mib']} MiB ({grown:+.1f} MiB) while the output grew "
+        f"by {(series[-1]['bytes'] - series[0]['bytes']) / 2**20:.1f} MiB: the join holds one "
+        "part at a time and writes the output to a file as it goes.",
         "",
     ]  # fmt: skip
     replace_section("## The compile spread over workers", lines)

@@ -15,10 +15,12 @@ become Parts of one Document (`_Structure`), so the dossier is a tagged PDF as a
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
+import os
 import statistics
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,16 +61,19 @@ class CompileStats:
 
 
 def load(key: str) -> pdf.Rendered | None:
-    """The part stored under `key`, if it is there and its file is whole."""
+    """The part stored under `key`, if it is there and its file is whole: read through once
+    to check its hash, then kept in its file (`pdf.Kept`) until its bytes are needed."""
     entry = ChapterCache.objects.filter(key=key).first()
     if not (entry and entry.file.name and default_storage.exists(entry.file.name)):
         return None
-    with default_storage.open(entry.file.name, "rb") as handle:
-        body = handle.read()
-    if hashlib.sha256(body).hexdigest() != entry.file.name.rsplit("-", 1)[-1].removesuffix(".pdf"):
+    name = entry.file.name
+    with default_storage.open(name, "rb") as handle:
+        digest, size = pdf.file_digest(handle)
+    if digest != name.rsplit("-", 1)[-1].removesuffix(".pdf"):
         return None
     ChapterCache.objects.filter(pk=entry.pk).update(used_at=timezone.now())
-    return pdf.Rendered(body, entry.pages, entry.outline)
+    return pdf.Kept(lambda: default_storage.open(name, "rb"), sha256=digest, size=size,
+                    pages=entry.pages, outline=entry.outline)  # fmt: skip
 
 
 def cached_keys(keys: list[str]) -> set[str]:
@@ -451,39 +456,51 @@ def contents_cover(
 def merge(
     parts: list[pdf.Rendered], *, chapters_from: int, chapter_count: int, language: str, title: str
 ) -> pdf.Rendered:
-    """One tagged PDF from the tagged parts (reports/linker.py, one part in memory at a time):
-    pages in order, their structure trees joined under one Document, page numbers laid over
-    as artifacts from the cached folio sheets, one outline."""
-    out = io.BytesIO()
-    joined = linker.Linker(out)
-    starts, page = [], 0
-    for part in parts:
-        starts.append(page)
-        joined.add(linkable(part))
-        page += part.pages
-    folios: list[int] = []  # page i carries the number i + 1 (the cover none)
-    for chunk in range(-(-page // FOLIO_CHUNK)):
-        sheet = linkable(folio_sheet(chunk, language), forms=True)
-        base, _keybase = joined.add(sheet)
-        folios += [base + form for form in sheet.forms]
-    folios[0] = 0
-    outline: list = []
-    chapter_parent: list | None = None
-    for number, (part, start) in enumerate(zip(parts, starts, strict=True)):
-        if number == 0:
-            continue  # the cover
-        is_chapter = chapters_from <= number < chapters_from + chapter_count
-        for item in part.outline:
-            node = _outline_item(item, start)
-            if is_chapter and chapter_parent is not None:
-                chapter_parent.append(node)
-            else:
-                outline.append(node)
-        if number == chapters_from - 1 and outline:
-            # The front matter ends with the "Country reviews" heading: chapters hang there.
-            chapter_parent = outline[-1][2]
-    total = joined.finish(folios=folios[:page], outline=outline, language=language, title=title)
-    return pdf.Rendered(out.getvalue(), total, [])
+    """One tagged PDF from the tagged parts (reports/linker.py, one part in memory at a time,
+    the PDF written to a temporary file as it goes): pages in order, their structure trees
+    joined under one Document, page numbers laid over as artifacts from the cached folio
+    sheets, one outline."""
+    out = tempfile.NamedTemporaryFile(prefix="joined-", suffix=".pdf", delete=False)  # noqa: SIM115
+    try:
+        with out:
+            joined = linker.Linker(out)
+            total = sum(part.pages for part in parts)
+            for chunk in range(-(-total // FOLIO_CHUNK)):
+                joined.add_folios(linkable(folio_sheet(chunk, language), forms=True))
+            joined.folios[0] = 0  # the cover carries no number
+            outline: list = []
+            chapter_parent: list | None = None
+            page = 0
+            for number, part in enumerate(parts):
+                joined.add(linkable(part))
+                if number:  # the cover has no entry
+                    is_chapter = chapters_from <= number < chapters_from + chapter_count
+                    for item in part.outline:
+                        node = _outline_item(item, page)
+                        if is_chapter and chapter_parent is not None:
+                            chapter_parent.append(node)
+                        else:
+                            outline.append(node)
+                    if number == chapters_from - 1 and outline:
+                        # The front matter ends with the "Country reviews" heading: chapters
+                        # hang there.
+                        chapter_parent = outline[-1][2]
+                page += part.pages
+            pages = joined.finish(outline=outline, language=language, title=title)
+        return _temporary(out.name, pages)
+    except BaseException:
+        os.unlink(out.name)
+        raise
+
+
+def _temporary(path: str, pages: int) -> pdf.Kept:
+    """The PDF at `path`, deleted with the object that keeps it."""
+    with open(path, "rb") as handle:
+        digest, size = pdf.file_digest(handle)
+    kept = pdf.Kept(lambda: open(path, "rb"), sha256=digest, size=size, pages=pages,  # noqa: SIM115
+                    outline=[])  # fmt: skip
+    weakref.finalize(kept, os.unlink, path)
+    return kept
 
 
 def linkable(part: pdf.Rendered, *, forms: bool = False) -> linker.Linkable:

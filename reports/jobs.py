@@ -21,7 +21,7 @@ from typing import cast
 
 from celery import current_app
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -332,11 +332,12 @@ def finish(job: RenderJob, rendered: pdf.Rendered, stats: dict) -> str:
         name = f"reports/{job.kind}/job-{job.pk}.pdf"
         if default_storage.exists(name):  # left by a run that died before its commit
             default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(rendered.pdf))
+        with rendered.open() as handle:  # a joined dossier: from its file, not memory
+            saved = default_storage.save(name, File(handle, name=name))
         report = ReportFile.objects.create(
             job=job, kind=job.kind, cycle_id=job.cycle_id, review_id=job.review_id,
             subject_id=job.subject_id, snapshot_id=job.snapshot_id, draft=job.draft, language=job.language, number=number,
-            file=saved, pages=rendered.pages, bytes=len(rendered.pdf), sha256=rendered.sha256,
+            file=saved, pages=rendered.pages, bytes=rendered.size, sha256=rendered.sha256,
             built_by=job.requested_by,
         )  # fmt: skip
         job.status, job.finished_at, job.stats = JobStatus.DONE, timezone.now(), stats

@@ -1,16 +1,17 @@
 """Joining tagged PDF parts into one PDF, written as it goes (issue 21).
 
 pikepdf's merge held every object of every part at once (1.1 GiB at 193 chapters); this one
-holds one part at a time. Each part is first made *linkable* (`prepare`, once per part, when it
-is drawn): its objects written out in PDF syntax with local numbers 1…n, every reference to an
-object and every structure key written with a fixed width, their places noted. Linking a part
-at `base` is then adding `base` to those numbers in place (numpy, over the noted places) and
-copying the bytes out, its small objects packed into compressed object streams. What the parts
-share is written by the join itself, after them: the page tree, each page's dictionary (with
-its page number laid over as an artifact, from a cached folio sheet), the structure tree root
-and its Document element (each part's Document becomes one of its Parts), the parent tree with
-each part's keys moved after the keys of the parts before it, the outline, the catalog, and a
-compressed cross-reference stream.
+holds one part at a time and writes to a file. Each part is first made *linkable* (`prepare`,
+once per part, when it is drawn): its objects written out in PDF syntax with local numbers
+1…n, every reference to an object and every structure key written with a fixed width, their
+places noted. Linking a part at `base` is then adding `base` to the numbers at those places and
+copying the bytes out, its small objects packed into compressed object streams, its pages
+written at once (each with its page number laid over as an artifact, from a cached folio sheet
+added first) and its parent-tree entries as one leaf of the dossier's parent tree (its keys
+moved after the keys of the parts before it). What the parts share is written by the join at
+the end: the page tree, the structure tree root and its Document element (each part's Document
+becomes one of its Parts), the outline, the catalog, and a compressed cross-reference stream.
+Between parts the join keeps a few bytes an object or a page, never the parts themselves.
 
 The output keeps the parts' tags (PDF/UA structure), their fonts and images as they were drawn.
 """
@@ -23,6 +24,7 @@ import io
 import json
 import struct
 import zlib
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,6 +35,7 @@ VERSION = 2  # of the linkable form: kept parts of another version are prepared 
 WIDTH = 10  # digits of every object number and structure key a linkable part writes
 DOCUMENT = 0  # the local number standing for the dossier's Document element
 PER_STREAM = 1000  # small objects per object stream
+ROW = 7  # bytes of a cross-reference row: /W [1 4 2]
 _DROP_TYPES = {"/Catalog", "/Pages", "/Page", "/StructTreeRoot", "/Outlines", "/Metadata"}
 
 
@@ -343,26 +346,36 @@ RESERVED = 16
 
 
 class Linker:
-    """Writes one PDF as it goes: `add` each part in order, then `finish`."""
+    """Writes one PDF as it goes: `add_folios` for the page numbers, `add` each part in order
+    (its objects and its pages written at once), then `finish`. What it keeps between parts
+    grows by a few bytes an object or a page: the cross-reference rows, each page's object
+    number and page number, the structure keys' leaves."""
 
     def __init__(self, out):
         self.out = out
-        self.entries: dict[int, tuple[int, int, int]] = {}  # number → xref entry (type, …)
+        self.rows = bytearray(ROW)  # cross-reference rows by object number, 0 free
         self.next = RESERVED + 1
         self.keys = 0
-        self.pages: list[tuple[PageTemplate, int, int]] = []  # (template, base, keybase)
-        self.tops: list[int] = []
-        self.parent_tree: list[tuple[int, bytes]] = []
+        self.folios = array("I")  # the form XObject laying the number over page i (0: none)
+        self.pages = array("I")  # the object number of each page written
+        self.tops = array("I")
+        self.leaves: list[tuple[int, int, int]] = []  # parent tree leaves: (number, low, high)
         self.role_map: dict[str, str] = {}
         self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
+    def _entry(self, number: int, kind: int, second: int, third: int) -> None:
+        end = (number + 1) * ROW
+        if len(self.rows) < end:
+            self.rows += bytes(end - len(self.rows))
+        self.rows[end - ROW : end] = struct.pack(">BIH", kind, second, third)
+
     def _object(self, number: int, text: bytes) -> None:
-        self.entries[number] = (1, self.out.tell(), 0)
+        self._entry(number, 1, self.out.tell(), 0)
         self.out.write(b"%d 0 obj\n" % number + text + b"\nendobj\n")
 
     def _stream(self, number: int, dictionary: bytes, data: bytes) -> None:
         """A stream object: `dictionary` the entries between << >> but /Length."""
-        self.entries[number] = (1, self.out.tell(), 0)
+        self._entry(number, 1, self.out.tell(), 0)
         self.out.write(b"%d 0 obj\n<<%s /Length %d>>\nstream\n" % (number, dictionary, len(data)))
         self.out.write(data)
         self.out.write(b"\nendstream\nendobj\n")
@@ -371,65 +384,74 @@ class Linker:
         """Small objects in compressed object streams (each stream numbered after them)."""
         for start in range(0, len(objects), PER_STREAM):
             chunk = objects[start : start + PER_STREAM]
-            number = self.next
-            self.next += 1
+            number = self._take()
             header, body, offset = [], [], 0
             for index, (num, text) in enumerate(chunk):
                 header.append(b"%d %d" % (num, offset))
                 body.append(text)
                 offset += len(text) + 1
-                self.entries[num] = (2, number, index)
+                self._entry(num, 2, number, index)
             head = b" ".join(header) + b"\n"
             data = zlib.compress(head + b"\n".join(body), 6)
             self._stream(number, b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode"
                          % (len(chunk), len(head)), data)  # fmt: skip
 
+    def add_folios(self, sheet: Linkable) -> None:
+        """A folio sheet (prepared with `forms`): its forms number the pages added after it."""
+        base, _keybase = self.add(sheet)
+        self.folios.extend(base + form for form in sheet.forms)
+
     def add(self, part: Linkable) -> tuple[int, int]:
-        """Write a part's objects; its pages wait for `finish`. (base, keybase)."""
+        """Write a part's objects and its pages. (base, keybase)."""
         base, keybase = self.next - 1, self.keys
         self.next += part.count
         self.keys += part.keys
-        self._packed([(base + number, _moved(piece, base, keybase, DOCUMENT_ELEMENT))
-                      for number, piece in _split(part)])  # fmt: skip
+        small = [(base + number, _moved(piece, base, keybase, DOCUMENT_ELEMENT))
+                 for number, piece in _split(part)]  # fmt: skip
         for number, dictionary, data in part.streams:
             moved = _moved(dictionary, base, keybase, DOCUMENT_ELEMENT)
             self._stream(base + number, moved[2:-2], data)
-        for page in part.pages:
-            self.pages.append((page, base, keybase))
-        self.tops += [base + n for n in part.tops]
-        for key, value in part.parent_tree:
-            self.parent_tree.append((keybase + key, _moved(value, base, keybase, DOCUMENT_ELEMENT)))
+        small += [self._page(page, base, keybase) for page in part.pages]
+        self.tops.extend(base + n for n in part.tops)
+        if part.parent_tree:
+            entries = sorted(part.parent_tree, key=lambda entry: entry[0])
+            low, high = keybase + entries[0][0], keybase + entries[-1][0]
+            nums = b" ".join(b"%d %s" % (keybase + key, _moved(value, base, keybase,
+                             DOCUMENT_ELEMENT)) for key, value in entries)  # fmt: skip
+            leaf = self._take()
+            small.append((leaf, b"<</Limits [%d %d] /Nums [%s]>>" % (low, high, nums)))
+            self.leaves.append((leaf, low, high))
         self.role_map |= part.role_map
+        self._packed(small)
         return base, keybase
 
-    def finish(self, *, folios: list[int], outline: list[tuple[str, int, list]], language: str,
-               title: str) -> int:  # fmt: skip
-        """Write the pages (page number `folios[i]` laid over page i, a form XObject's number
-        or 0 for none), the structure tree, the outline, the catalog and the cross-reference
-        stream. `outline`: (title, page index, children). The number of pages."""
+    def _page(self, page: PageTemplate, base: int, keybase: int) -> tuple[int, bytes]:
+        """The page's dictionary, its page number laid over as an artifact."""
+        number = base + page.number
+        index = len(self.pages)
+        self.pages.append(number)
+        contents = [base + c for c in page.contents]
+        xobjects = _moved(page.xobjects, base, keybase, DOCUMENT_ELEMENT)
+        folio = self.folios[index] if index < len(self.folios) else 0
+        if folio:
+            contents = [FOLIO_BEFORE, *contents, FOLIO_AFTER]
+            xobjects += b" /Folio0 %d 0 R" % folio
+        text = b"<</Type /Page /Parent %d 0 R /Contents [%s] /Resources <<%s /XObject <<%s>>>>" % (
+            PAGE_TREE, b" ".join(b"%d 0 R" % c for c in contents),
+            _moved(page.resources, base, keybase, DOCUMENT_ELEMENT), xobjects,
+        )  # fmt: skip
+        if page.struct_parents is not None:
+            text += b" /StructParents %d" % (keybase + page.struct_parents)
+        return number, text + b" " + _moved(page.rest, base, keybase, DOCUMENT_ELEMENT) + b">>"
+
+    def finish(self, *, outline: list[tuple[str, int, list]], language: str, title: str) -> int:
+        """Write the page tree, the structure tree, the outline, the catalog and the
+        cross-reference stream. `outline`: (title, page index, children). The number of
+        pages."""
         self._stream(FOLIO_BEFORE, b"", b"q")
         self._stream(FOLIO_AFTER, b"", b"Q /Artifact BMC q /Folio0 Do Q EMC")
-        numbers = []
-        small = []
-        for index, (page, base, keybase) in enumerate(self.pages):
-            number = base + page.number
-            numbers.append(number)
-            contents = [base + c for c in page.contents]
-            xobjects = _moved(page.xobjects, base, keybase, DOCUMENT_ELEMENT)
-            folio = folios[index] if index < len(folios) else 0
-            if folio:
-                contents = [FOLIO_BEFORE, *contents, FOLIO_AFTER]
-                xobjects += b" /Folio0 %d 0 R" % folio
-            text = b"<</Type /Page /Parent %d 0 R /Contents [%s] /Resources <<%s /XObject <<%s>>>>" % (
-                PAGE_TREE, b" ".join(b"%d 0 R" % c for c in contents),
-                _moved(page.resources, base, keybase, DOCUMENT_ELEMENT), xobjects,
-            )  # fmt: skip
-            if page.struct_parents is not None:
-                text += b" /StructParents %d" % (keybase + page.struct_parents)
-            text += b" " + _moved(page.rest, base, keybase, DOCUMENT_ELEMENT) + b">>"
-            small.append((number, text))
-        small.append((PAGE_TREE, b"<</Type /Pages /Count %d /Kids [%s]>>" % (
-            len(numbers), b" ".join(b"%d 0 R" % n for n in numbers))))  # fmt: skip
+        small = [(PAGE_TREE, b"<</Type /Pages /Count %d /Kids [%s]>>" % (
+            len(self.pages), b" ".join(b"%d 0 R" % n for n in self.pages)))]  # fmt: skip
         small.append((DOCUMENT_ELEMENT, b"<</Type /StructElem /S /Document /P %d 0 R /K [%s]>>" % (
             STRUCT_ROOT, b" ".join(b"%d 0 R" % n for n in self.tops))))  # fmt: skip
         role_map = b"".join(_name(k) + b" " + _name(v) for k, v in sorted(self.role_map.items()))
@@ -437,9 +459,9 @@ class Linker:
                       b" /ParentTreeNextKey %d%s>>" % (
             DOCUMENT_ELEMENT, PARENT_TREE, self.keys,
             b" /RoleMap <<" + role_map + b">>" if role_map else b"")))  # fmt: skip
-        nums = b" ".join(b"%d %s" % (k, v) for k, v in sorted(self.parent_tree))
-        small.append((PARENT_TREE, b"<</Nums [" + nums + b"]>>"))
-        small += self._outline(outline, numbers)
+        kids = b" ".join(b"%d 0 R" % leaf for leaf, _low, _high in self.leaves)
+        small.append((PARENT_TREE, b"<</Kids [%s]>>" % kids if kids else b"<</Nums []>>"))
+        small += self._outline(outline, self.pages)
         small.append((INFO, b"<</Title %s /Author %s /Producer %s>>" % (
             _text(title), _text("UN-Habitat"),
             _text(f"Safer Cities Review Portal, WeasyPrint, pikepdf {pikepdf.__version__}"))))  # fmt: skip
@@ -451,9 +473,9 @@ class Linker:
             b" /Outlines %d 0 R" % OUTLINE_ROOT if outline else b"")))  # fmt: skip
         self._packed(small)
         self._xref(title)
-        return len(numbers)
+        return len(self.pages)
 
-    def _outline(self, items, pages: list[int]) -> list[tuple[int, bytes]]:
+    def _outline(self, items, pages) -> list[tuple[int, bytes]]:
         """The outline's items: (number, text)."""
         made: list[tuple[int, bytes]] = []
 
@@ -491,37 +513,37 @@ class Linker:
         return number
 
     def _xref(self, title: str) -> None:
+        """The cross-reference stream: a row for every number below its own (free ones 0),
+        compressed a block of rows at a time with PNG's "Up" predictor."""
         number = self._take()
-        self.entries[number] = (1, self.out.tell(), 0)
-        size = number + 1
-        numbers = sorted(self.entries)
-        index, rows = [], bytearray()
-        run_start = previous = numbers[0]
-        for n in numbers:
-            if n != previous + 1 and n != run_start:
-                index += [run_start, previous - run_start + 1]
-                run_start = n
-            previous = n
-            kind, second, third = self.entries[n]
-            rows += struct.pack(">BIH", kind, second, third)
-        index += [run_start, previous - run_start + 1]
-        data = zlib.compress(_png_up(bytes(rows), 7), 9)
+        self._entry(number, 1, self.out.tell(), 0)
+        self.rows[0:ROW] = struct.pack(">BIH", 0, 0, 65535)
+        size = len(self.rows) // ROW
+        packer, blocks, above = zlib.compressobj(9), [], bytes(ROW)
+        step = ROW * 4096
+        for start in range(0, len(self.rows), step):
+            block = bytes(self.rows[start : start + step])
+            blocks.append(packer.compress(_png_up(block, above)))
+            above = block[-ROW:]
+        data = b"".join(blocks) + packer.flush()
         identifier = hashlib.md5(
-            title.encode() + bytes(rows[:4096]), usedforsecurity=False
+            title.encode() + bytes(self.rows[:4096]), usedforsecurity=False
         ).hexdigest()
-        dictionary = (b"/Type /XRef /Size %d /W [1 4 2] /Index [%s] /Root %d 0 R /Info %d 0 R"
+        dictionary = (b"/Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R"
                       b" /ID [<%s> <%s>] /Filter /FlateDecode /DecodeParms <</Predictor 12"
-                      b" /Columns 7>>" % (size, b" ".join(b"%d" % i for i in index), CATALOG, INFO,
-                                          identifier.encode(), identifier.encode()))  # fmt: skip
+                      b" /Columns %d>>" % (size, CATALOG, INFO, identifier.encode(),
+                                           identifier.encode(), ROW))  # fmt: skip
         start = self.out.tell()
         self.out.write(b"%d 0 obj\n<<%s /Length %d>>\nstream\n" % (number, dictionary, len(data)))
         self.out.write(data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
 
 
-def _png_up(rows: bytes, width: int) -> bytes:
-    """Rows of `width` bytes with PNG's "Up" predictor, as /Predictor 12 reads them."""
-    above = bytes(width) + rows[:-width]
-    diff = bytes((a - b) & 0xFF for a, b in zip(rows, above, strict=True))
+def _png_up(rows: bytes, above: bytes) -> bytes:
+    """Rows of `len(above)` bytes with PNG's "Up" predictor, as /Predictor 12 reads them;
+    `above` the row before the first."""
+    width = len(above)
+    previous = above + rows[:-width]
+    diff = bytes((a - b) & 0xFF for a, b in zip(rows, previous, strict=True))
     return b"".join(b"\x02" + diff[i : i + width] for i in range(0, len(diff), width))
 
 
@@ -580,10 +602,12 @@ def dumps(part: Linkable) -> bytes:
 
 
 def loads(data: bytes) -> Linkable:
-    if not data.startswith(_MAGIC):
+    if not data.startswith(_MAGIC) or len(data) < 12:
         raise ValueError("not a linkable part")
     (length,) = struct.unpack(">I", data[8:12])
     header = json.loads(data[12 : 12 + length])
+    if len(data) != 12 + length + sum(header["sizes"]):
+        raise ValueError("a linkable part cut short")
     blobs, at = [], 12 + length
     for size in header["sizes"]:
         blobs.append(data[at : at + size])

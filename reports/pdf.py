@@ -11,11 +11,14 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -58,6 +61,9 @@ class DrawError(Exception):
     """The review cannot be drawn as it was submitted; the message says why, for people."""
 
 
+Readable = IO[bytes] | File  # an open file, or one of the file store's
+
+
 @dataclass
 class Rendered:
     pdf: bytes
@@ -70,6 +76,53 @@ class Rendered:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.pdf).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.pdf)
+
+    def open(self) -> Readable:
+        """The PDF as a file, to store it without another copy in memory."""
+        return io.BytesIO(self.pdf)
+
+
+class Kept(Rendered):
+    """A PDF kept in a file, not in memory (a cached part, a joined dossier): its pages and
+    outline at hand, its bytes read from the file each time they are asked for, so that a
+    join of two hundred parts holds one of them at a time."""
+
+    def __init__(self, opener: Callable[[], Readable], *, sha256: str, size: int, pages: int,
+                 outline: list) -> None:  # fmt: skip
+        self._opener, self._sha256, self._size = opener, sha256, size
+        self.pages, self.outline, self.notes = pages, outline, []
+
+    @property
+    def pdf(self) -> bytes:  # type: ignore[override]
+        with self.open() as handle:
+            return handle.read()
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def open(self) -> Readable:
+        return self._opener()
+
+    def __repr__(self) -> str:
+        return f"Kept(sha256={self._sha256[:12]}…, pages={self.pages}, size={self._size})"
+
+
+def file_digest(handle: Readable) -> tuple[str, int]:
+    """The SHA-256 and the size of what `handle` reads, a megabyte at a time."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
 
 
 class LockedFetcher(URLFetcher):

@@ -68,7 +68,7 @@ def test_the_compiled_report_is_one_tagged_pdf_with_every_parts_structure(
     with pikepdf.open(path) as document:
         assert str(document.Root.Lang) == "en"
         pages = {page.obj.objgen for page in document.pages}
-        keys = [int(k) for k in document.Root.StructTreeRoot.ParentTree.Nums[::2]]
+        keys = [int(k) for k in pikepdf.NumberTree(document.Root.StructTreeRoot.ParentTree)]
         assert len(keys) == len(set(keys))  # every key once
         assert all(
             int(p.obj.StructParents) in keys for p in document.pages if "/StructParents" in p.obj
