@@ -579,8 +579,12 @@ def report() -> None:
         f"(kernel {m['kernel']}); {load.cpu_speed(m)}",
         f"- Python {m['python']}, Django {m['django']}, {m['gunicorn']}, {m['locust']}, "
         f"PostgreSQL {m['postgresql']}, Redis on 127.0.0.1:6379",
-        f"- Code: commit `{m['commit'].split()[0]}`, with {m['uncommitted']} files changed in the work tree "
-        "(issue 19 in progress, served as it was)",
+        f"- Code: commit `{m['commit'].split()[0]}`"
+        + (
+            f", with {m['uncommitted']} file(s) changed in the work tree (served as they were)"
+            if m["uncommitted"]
+            else ""
+        ),
         f"- Load average {result['load_before']} before the run, {result['load_after']} at its "
         f"end. The load generator (locust, one process) ran on the same {m['nproc']} cores as "
         "gunicorn, PostgreSQL and Redis.",
