@@ -385,7 +385,9 @@ def test_a_review_is_written_returned_revised_and_approved(
     beside_6 = threads_beside(r, "section-difficulties")
     beside_6.get_by_text("Comment here").click()
     beside_6.get_by_label("Comment", exact=True).fill("Thank you for naming the obstacles.")
+    before = r.url  # maybe already at a thread (the one just resolved): wait for the new one
     beside_6.get_by_role("button", name="Add the comment").click()
+    expect(r).not_to_have_url(before)
     expect(r).to_have_url(re.compile(rf"^{re.escape(detail_url)}#thread-\d+$"))
     section_thread = beside_6.get_by_role(
         "article", name=re.compile(r"^Open comment\s*: 6\. Difficulties encountered")
