@@ -455,6 +455,8 @@ def bins(
     step = (high - low) / count
     edges = [low + step * i for i in range(count)] + [high]
     legend = [(str(i), f"{_number(edges[i])} – {_number(edges[i + 1])}") for i in range(count)]
+    if low == high:  # every country gave the same number: the legend says it once
+        legend = [("0", _number(low))]
     values: dict[str, tuple[str, str] | None] = {}
     for iso3, n in numbers.items():
         if n is None:

@@ -149,6 +149,13 @@ def test_numbers_are_put_in_ordered_bins_with_their_range_in_the_legend():
     assert fills["KEN"] == worldmap.SEQUENTIAL[0] and fills["COL"] == worldmap.SEQUENTIAL[-1]
 
 
+def test_one_number_given_by_every_country_is_one_bin_named_once():
+    values, legend = worldmap.bins({"KEN": 12, "COL": 12, "NOR": None})
+
+    assert legend == [("0", "12")]
+    assert values == {"KEN": ("12", "0"), "COL": ("12", "0"), "NOR": None}
+
+
 def test_a_missing_atlas_fails_with_a_message_saying_how_to_install_it(settings, tmp_path):
     worldmap.shapes.cache_clear()
     settings.BASE_DIR = tmp_path
