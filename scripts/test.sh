@@ -8,7 +8,7 @@ trap stop_local_pg EXIT
 # One pytest process per core (each with its own test database). The tests that commit (and
 # flush the tables afterwards) run in a second pass, after the rest, each file on one process;
 # the others are shared out test by test.
-run() { python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"; }
+run() { python -m pytest -n "${PYTEST_WORKERS:-auto}" --durations=10 "$@"; }  # the 10 slowest named
 status=0
 run --dist load -m "not transactional" "$@" || status=$?
 # (exit code 5: the selection left nothing to run in this pass)
