@@ -89,9 +89,10 @@ def save_draft(
         Review.objects.filter(pk=review.pk).update(
             **changes, lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now()
         )
+        stored = {a.indicator_id: a for a in Answer.objects.filter(review=review)}
         for form in answer_forms:
             if part.has_indicator(form.indicator):
-                _store_answer(review, form)
+                _store_answer(review, form, stored.get(form.indicator.pk))
         return Review.objects.get(pk=review.pk)
 
 
@@ -136,7 +137,9 @@ def answer_forms_for(review: Review, answers: dict[str, dict]) -> list[AnswerFor
     return forms
 
 
-def _store_answer(review: Review, form: AnswerForm) -> None:
+def _store_answer(review: Review, form: AnswerForm, answer: Answer | None) -> None:
+    """Store what the form holds as the review's answer (`answer`, the one stored, if any).
+    The review's row is locked by the caller: no other save of its answers runs meanwhile."""
     # PostgreSQL's JSON cannot hold NUL; the form already refuses it, so show a stand-in.
     raw = {
         name: str(form.data.get(form.add_prefix(name), "")).replace("\x00", "\ufffd")
@@ -154,12 +157,16 @@ def _store_answer(review: Review, form: AnswerForm) -> None:
             "not_available": bool(data.get("not_available")),
             "reason": (data.get("reason") or "").strip() if data.get("not_available") else "",
         }
-    answer, created = Answer.objects.select_for_update().get_or_create(
-        review=review, indicator=form.indicator, defaults=defaults
-    )
-    if created:
+    if answer is None:
+        answer, created = Answer.objects.get_or_create(
+            review=review, indicator=form.indicator, defaults=defaults
+        )
+        if created:
+            return
+    # Autosave posts every answer each time: an answer it leaves as it was is not written
+    # again (no update, no history row), and a copied answer keeps its mark until it changes.
+    if all(getattr(answer, name) == value for name, value in defaults.items()):
         return
-    # Autosave posts every answer each time: a copied answer keeps its mark until it changes.
     if answer.carried_from_id and _changes(answer, defaults):
         defaults["carried_from"] = None
     for name, value in defaults.items():

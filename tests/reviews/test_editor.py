@@ -1,4 +1,8 @@
+from django.apps import apps
+
+from reviews.models import Review
 from tests.support.clients import client_for
+from tests.support.forms import form_values
 
 
 def test_the_editor_shows_progress_per_section_and_outcome(complete_review, focal_point):
@@ -36,3 +40,32 @@ def test_an_empty_required_answer_is_not_an_error_while_drafting(draft_review, f
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "need correcting" not in page
+
+
+def test_an_autosave_writes_only_the_answers_it_changes(complete_review, focal_point):
+    """The editor posts every answer at each autosave: the answers left as they were are not
+    written again (their time stays, no history row); a changed one is, once."""
+    events = apps.get_model("reviews", "AnswerEvent")
+    client = client_for(focal_point)
+    url = f"/reviews/{complete_review.pk}/edit/"
+    posted = form_values(client.get(url).content.decode())
+    client.post(url, posted, headers={"HX-Request": "true"})  # as the page shows them
+
+    def again(**changes) -> None:
+        version = Review.objects.get(pk=complete_review.pk).lock_version
+        response = client.post(url, posted | {"lock_version": str(version)} | changes,
+                               headers={"HX-Request": "true"})  # fmt: skip
+        assert response.status_code == 200 and "Saved at" in response.content.decode()
+
+    before = events.objects.count()
+    stamps = dict(complete_review.answers.values_list("indicator__code", "updated_at"))
+    again()
+    assert events.objects.count() == before
+    assert dict(complete_review.answers.values_list("indicator__code", "updated_at")) == stamps
+
+    one_four = complete_review.answers.get(indicator__code="1.4")
+    again(**{f"ind-{one_four.indicator_id}-value": "13"})
+    assert events.objects.count() == before + 1
+    now = dict(complete_review.answers.values_list("indicator__code", "updated_at"))
+    assert [code for code in now if now[code] != stamps[code]] == ["1.4"]
+    assert complete_review.answers.get(indicator__code="1.4").values == {"value": 13}
