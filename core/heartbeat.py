@@ -55,6 +55,15 @@ def alive(name: str) -> bool:
     return WorkerBeat.objects.filter(name=name, beat_at__gte=since).exists()
 
 
+def claim_dead(name: str, started_at) -> bool:
+    """Whether a claim on work (a render job, a compile's part) held by the process `name`
+    since `started_at` is dead: its process stopped beating, or it has held the claim longer
+    than RENDER_STUCK_AFTER seconds."""
+    if started_at and timezone.now() - started_at > timedelta(seconds=settings.RENDER_STUCK_AFTER):
+        return True
+    return not alive(name)
+
+
 def _run() -> None:
     while not _stop.is_set():
         try:

@@ -26,6 +26,7 @@ from typing import cast
 from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import heartbeat
@@ -110,10 +111,7 @@ def claim_part(part_id: int) -> CompilePart | None:
         if part is None or part.status == PartStatus.DONE or part.job.status != JobStatus.RUNNING:
             return None
         if part.status == PartStatus.DRAWING and part.worker != heartbeat.me():
-            stuck = part.started_at and (timezone.now() - part.started_at).total_seconds() > (
-                settings.RENDER_STUCK_AFTER
-            )
-            if heartbeat.alive(part.worker) and not stuck:
+            if not heartbeat.claim_dead(part.worker, part.started_at):
                 return None
         heartbeat.beat()
         part.status, part.worker, part.started_at = (
@@ -223,10 +221,9 @@ def summary(job: RenderJob) -> dict:
 
 def progress(job: RenderJob) -> tuple[int, int]:
     """(parts done, parts needed) of a compile spread over workers; (0, 0) for other jobs."""
-    counts = {s: 0 for s in PartStatus.values}
-    for status in job.parts.values_list("status", flat=True):
-        counts[status] += 1
-    return counts[PartStatus.DONE], sum(counts.values())
+    counts = job.parts.aggregate(done=Count("pk", filter=Q(status=PartStatus.DONE)),
+                                 needed=Count("pk"))  # fmt: skip
+    return counts["done"], counts["needed"]
 
 
 def sweep(job: RenderJob) -> int:
@@ -237,10 +234,7 @@ def sweep(job: RenderJob) -> int:
     grace = settings.RENDER_QUEUED_GRACE
     for part in job.parts.exclude(status=PartStatus.DONE):
         if part.status == PartStatus.DRAWING:
-            stuck = part.started_at and (now - part.started_at).total_seconds() > (
-                settings.RENDER_STUCK_AFTER
-            )
-            if heartbeat.alive(part.worker) and not stuck:
+            if not heartbeat.claim_dead(part.worker, part.started_at):
                 continue
         elif part.sent_at and (now - part.sent_at).total_seconds() < grace:
             continue

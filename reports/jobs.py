@@ -177,16 +177,6 @@ def _me() -> str:
     return heartbeat.me()
 
 
-def _claim_is_dead(job: RenderJob) -> bool:
-    """The process that claimed the job stopped beating (on whatever host it ran), or it has
-    held the claim too long."""
-    if job.started_at and timezone.now() - job.started_at > timedelta(
-        seconds=settings.RENDER_STUCK_AFTER
-    ):
-        return True
-    return not heartbeat.alive(job.worker)
-
-
 def claim(job_id: int) -> RenderJob | None:
     """Take the job for this process, or None when it is not this process's to run."""
     with transaction.atomic():
@@ -195,7 +185,9 @@ def claim(job_id: int) -> RenderJob | None:
             return None
         if job.not_before and job.not_before > timezone.now():
             return None  # debounced: a later message runs it
-        if job.status == JobStatus.RUNNING and (job.parts.exists() or not _claim_is_dead(job)):
+        if job.status == JobStatus.RUNNING and (
+            job.parts.exists() or not heartbeat.claim_dead(job.worker, job.started_at)
+        ):
             return None  # running; a compile's parts are followed by the sweeper
         if job.attempts >= MAX_ATTEMPTS:
             job.status, job.finished_at = JobStatus.FAILED, timezone.now()
@@ -370,6 +362,6 @@ def sweep() -> int:
     for job in RenderJob.objects.filter(status=JobStatus.RUNNING):
         if job.parts.exists():
             sent += compiling.sweep(job)
-        elif _claim_is_dead(job) and _send(job.pk, kind=job.kind):
+        elif heartbeat.claim_dead(job.worker, job.started_at) and _send(job.pk, kind=job.kind):
             sent += 1
     return sent
